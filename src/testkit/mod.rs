@@ -1,0 +1,1 @@
+//! Test and demo support: a generated PKI and an OCSP responder of the project's own.
