@@ -7,3 +7,12 @@ pub mod config;
 pub mod ocsp;
 pub mod testkit;
 pub mod tls;
+pub mod cache;
+pub mod chain;
+pub mod fetch;
+pub mod engine;
+pub mod report;
+
+pub use chain::{Chain, ChainError};
+pub use config::StaplingConfig;
+pub use engine::{EngineError, Staple, StaplingEngine};

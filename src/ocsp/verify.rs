@@ -1,0 +1,300 @@
+//! Verification of an OCSP response before it may be cached or stapled (RFC 6960 section 3.2).
+//!
+//! Checks, in order: size, DER structure, responseStatus, response type, who signed it (the issuer,
+//! or a delegated responder certificate carried in the response, issued by the issuer, holding
+//! id-kp-OCSPSigning and valid now), the signature, a SingleResponse for the certificate's CertID,
+//! the times, and the nonce when one was sent.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use der::asn1::{AnyRef, BitStringRef};
+use der::oid::db::rfc6960::{ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE};
+use der::{Decode, Encode, Sequence};
+use ring::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY};
+use spki::AlgorithmIdentifierRef;
+use x509_ocsp::{CertStatus, OcspResponse, OcspResponseStatus, ResponderId, ResponseData};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::response::{RevocationInfo, Signer, Status, VerifiedResponse};
+use super::signature::{verify_signature, PublicKey, SignatureError};
+use super::CertIdentity;
+
+/// Why a response was not accepted. Every variant means: not cached, not stapled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The body is larger than `staplekit.stapling.maxResponseBytes`.
+    #[error("the response has {size} bytes, more than the limit of {limit}")]
+    TooLarge {
+        /// Bytes received (at least).
+        size: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The bytes are not a DER OCSPResponse.
+    #[error("the response is not a valid DER OCSPResponse: {0}")]
+    Malformed(String),
+    /// The responder answered with a status other than `successful` (e.g. tryLater).
+    #[error("the responder answered {0}")]
+    NotSuccessful(String),
+    /// responseBytes of a type other than id-pkix-ocsp-basic.
+    #[error("unsupported response type {0}")]
+    UnsupportedResponseType(String),
+    /// The responderID names neither the issuer nor a certificate carried in the response.
+    #[error("the response is signed by {0}, which is neither the issuer nor a certificate in the response")]
+    UnknownSigner(String),
+    /// The signature does not verify, or uses an algorithm staplekit does not accept.
+    #[error("bad signature: {0}")]
+    Signature(SignatureError),
+    /// The delegated responder certificate was not issued (signed) by the certificate's issuer.
+    #[error("the responder certificate {0} was not issued by the certificate's issuer")]
+    DelegateNotIssuedByIssuer(String),
+    /// The delegated responder certificate lacks the id-kp-OCSPSigning extended key usage.
+    #[error("the responder certificate {0} lacks the id-kp-OCSPSigning extended key usage")]
+    DelegateNotAuthorized(String),
+    /// The delegated responder certificate is not valid at this time.
+    #[error("the responder certificate {0} is not valid now")]
+    DelegateNotValidNow(String),
+    /// No SingleResponse names the certificate's CertID (another serial, another issuer).
+    #[error("the response does not cover this certificate (no SingleResponse with its CertID)")]
+    NoMatchingResponse,
+    /// thisUpdate is later than now plus the allowed clock skew.
+    #[error("thisUpdate {} is in the future", crate::ocsp::response::rfc3339(*.0))]
+    NotYetValid(SystemTime),
+    /// nextUpdate has passed.
+    #[error("nextUpdate {} has passed", crate::ocsp::response::rfc3339(*.0))]
+    Expired(SystemTime),
+    /// The response carries a nonce other than the one that was sent.
+    #[error("the response's nonce does not match the request's")]
+    NonceMismatch,
+}
+
+impl Rejection {
+    /// Whether this means "no usable answer" (the responder could not or would not answer) rather
+    /// than "an answer that failed verification".
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Rejection::NotSuccessful(_))
+    }
+}
+
+/// The certificate whose status is asked, and what the answer is checked against.
+#[derive(Debug, Clone)]
+pub struct Expected<'a> {
+    /// The certificate's CertID.
+    pub id: &'a CertIdentity,
+    /// The issuer certificate (DER), whose key must sign or delegate.
+    pub issuer_der: &'a [u8],
+    /// The nonce extension value sent with the request, if any.
+    pub nonce: Option<&'a [u8]>,
+}
+
+/// Limits for the check.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyPolicy {
+    /// The time to check against.
+    pub now: SystemTime,
+    /// Allowed clock difference for thisUpdate and the delegate's validity.
+    pub clock_skew: Duration,
+    /// Largest response accepted.
+    pub max_response_bytes: usize,
+}
+
+/// The parts of a BasicOCSPResponse kept raw, so that the signature is checked over the exact bytes
+/// received.
+#[derive(Sequence)]
+struct SignedParts<'a> {
+    tbs_response_data: AnyRef<'a>,
+    signature_algorithm: AlgorithmIdentifierRef<'a>,
+    signature: BitStringRef<'a>,
+    #[asn1(context_specific = "0", optional = "true", tag_mode = "EXPLICIT")]
+    certs: Option<Vec<AnyRef<'a>>>,
+}
+
+/// Verifies `der` as the answer for `expected`, returning what may be cached and stapled.
+pub fn verify_response(
+    der: &[u8],
+    expected: &Expected<'_>,
+    policy: &VerifyPolicy,
+) -> Result<VerifiedResponse, Rejection> {
+    if der.len() > policy.max_response_bytes {
+        return Err(Rejection::TooLarge {
+            size: der.len(),
+            limit: policy.max_response_bytes,
+        });
+    }
+    let malformed = |e: der::Error| Rejection::Malformed(e.to_string());
+    let response = OcspResponse::from_der(der).map_err(malformed)?;
+    if response.response_status != OcspResponseStatus::Successful {
+        return Err(Rejection::NotSuccessful(status_name(response.response_status)));
+    }
+    let bytes = response
+        .response_bytes
+        .ok_or_else(|| Rejection::Malformed("successful response without responseBytes".into()))?;
+    if bytes.response_type != ID_PKIX_OCSP_BASIC {
+        return Err(Rejection::UnsupportedResponseType(bytes.response_type.to_string()));
+    }
+    let parts = SignedParts::from_der(bytes.response.as_bytes()).map_err(malformed)?;
+    let tbs = parts.tbs_response_data.to_der().map_err(malformed)?;
+    let data = ResponseData::from_der(&tbs).map_err(malformed)?;
+
+    let (issuer_cert, issuer_key) = parse_issuer(expected.issuer_der)?;
+    let signer = find_signer(&data.responder_id, &parts, &issuer_cert, &issuer_key, policy)?;
+    let signature = parts
+        .signature
+        .as_bytes()
+        .ok_or_else(|| Rejection::Malformed("signature BIT STRING has unused bits".into()))?;
+    let signer_key = match &signer {
+        (_, Some(key)) => key,
+        (_, None) => &issuer_key,
+    };
+    verify_signature(&parts.signature_algorithm.oid, signer_key, &tbs, signature)
+        .map_err(Rejection::Signature)?;
+
+    let single = data
+        .responses
+        .iter()
+        .find(|r| expected.id.matches(&r.cert_id))
+        .ok_or(Rejection::NoMatchingResponse)?;
+    let this_update = single.this_update.0.to_system_time();
+    if this_update > policy.now + policy.clock_skew {
+        return Err(Rejection::NotYetValid(this_update));
+    }
+    let next_update = single.next_update.map(|t| t.0.to_system_time());
+    if let Some(next) = next_update {
+        if next <= policy.now {
+            return Err(Rejection::Expired(next));
+        }
+    }
+    if let (Some(sent), Some(got)) = (expected.nonce, response_nonce(&data)) {
+        if sent != got {
+            return Err(Rejection::NonceMismatch);
+        }
+    }
+    let status = match single.cert_status {
+        CertStatus::Good(_) => Status::Good,
+        CertStatus::Revoked(info) => Status::Revoked(RevocationInfo {
+            time: info.revocation_time.0.to_system_time(),
+            reason: info.revocation_reason.map(|r| r as u8),
+        }),
+        CertStatus::Unknown(_) => Status::Unknown,
+    };
+    Ok(VerifiedResponse {
+        der: Arc::from(der),
+        status,
+        this_update,
+        next_update,
+        produced_at: data.produced_at.0.to_system_time(),
+        signer: signer.0,
+    })
+}
+
+fn parse_issuer(issuer_der: &[u8]) -> Result<(X509Certificate<'_>, PublicKey), Rejection> {
+    let (_, issuer) = X509Certificate::from_der(issuer_der)
+        .map_err(|e| Rejection::Malformed(format!("issuer certificate: {e}")))?;
+    let key = PublicKey::from_spki(issuer.public_key()).map_err(Rejection::Signature)?;
+    Ok((issuer, key))
+}
+
+/// Finds who signed: the issuer itself (`None` key: use the issuer's), or a delegated responder
+/// certificate from the response that passes the delegation checks.
+fn find_signer(
+    responder: &ResponderId,
+    parts: &SignedParts<'_>,
+    issuer: &X509Certificate<'_>,
+    issuer_key: &PublicKey,
+    policy: &VerifyPolicy,
+) -> Result<(Signer, Option<PublicKey>), Rejection> {
+    if responder_matches(responder, issuer.subject().as_raw(), &issuer_key.key) {
+        return Ok((Signer::Issuer, None));
+    }
+    for raw in parts.certs.iter().flatten() {
+        let Ok(cert_der) = raw.to_der() else { continue };
+        let Ok((_, cert)) = X509Certificate::from_der(&cert_der) else {
+            continue;
+        };
+        let Ok(key) = PublicKey::from_spki(cert.public_key()) else {
+            continue;
+        };
+        if !responder_matches(responder, cert.subject().as_raw(), &key.key) {
+            continue;
+        }
+        let subject = cert.subject().to_string();
+        if key == *issuer_key {
+            // The responder sent a copy of the issuer's own certificate.
+            return Ok((Signer::Issuer, None));
+        }
+        check_delegate(&cert, &subject, issuer, issuer_key, policy)?;
+        return Ok((Signer::Delegated(subject), Some(key)));
+    }
+    Err(Rejection::UnknownSigner(describe_responder(responder)))
+}
+
+fn check_delegate(
+    cert: &X509Certificate<'_>,
+    subject: &str,
+    issuer: &X509Certificate<'_>,
+    issuer_key: &PublicKey,
+    policy: &VerifyPolicy,
+) -> Result<(), Rejection> {
+    let not_issued = || Rejection::DelegateNotIssuedByIssuer(subject.to_owned());
+    if cert.issuer().as_raw() != issuer.subject().as_raw() {
+        return Err(not_issued());
+    }
+    let alg = super::signature::oid_from_parser(&cert.signature_algorithm.algorithm)
+        .ok_or_else(not_issued)?;
+    verify_signature(&alg, issuer_key, cert.tbs_certificate.as_ref(), &cert.signature_value.data)
+        .map_err(|_| not_issued())?;
+    let authorized = matches!(cert.extended_key_usage(), Ok(Some(eku)) if eku.value.ocsp_signing);
+    if !authorized {
+        return Err(Rejection::DelegateNotAuthorized(subject.to_owned()));
+    }
+    let validity = cert.validity();
+    let not_before = SystemTime::UNIX_EPOCH
+        + Duration::from_secs(validity.not_before.timestamp().max(0) as u64);
+    let not_after =
+        SystemTime::UNIX_EPOCH + Duration::from_secs(validity.not_after.timestamp().max(0) as u64);
+    if policy.now + policy.clock_skew < not_before || policy.now > not_after + policy.clock_skew {
+        return Err(Rejection::DelegateNotValidNow(subject.to_owned()));
+    }
+    Ok(())
+}
+
+fn responder_matches(responder: &ResponderId, subject_der: &[u8], key_bits: &[u8]) -> bool {
+    match responder {
+        ResponderId::ByName(name) => name.to_der().is_ok_and(|n| n == subject_der),
+        ResponderId::ByKey(hash) => {
+            digest(&SHA1_FOR_LEGACY_USE_ONLY, key_bits).as_ref() == hash.as_bytes()
+        }
+    }
+}
+
+fn describe_responder(responder: &ResponderId) -> String {
+    match responder {
+        ResponderId::ByName(name) => name.to_string(),
+        ResponderId::ByKey(hash) => {
+            let hex: String = hash.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+            format!("key hash {hex}")
+        }
+    }
+}
+
+fn response_nonce(data: &ResponseData) -> Option<&[u8]> {
+    data.response_extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == ID_PKIX_OCSP_NONCE)
+        .map(|e| e.extn_value.as_bytes())
+}
+
+fn status_name(status: OcspResponseStatus) -> String {
+    match status {
+        OcspResponseStatus::Successful => "successful",
+        OcspResponseStatus::MalformedRequest => "malformedRequest",
+        OcspResponseStatus::InternalError => "internalError",
+        OcspResponseStatus::TryLater => "tryLater",
+        OcspResponseStatus::SigRequired => "sigRequired",
+        OcspResponseStatus::Unauthorized => "unauthorized",
+    }
+    .to_owned()
+}
