@@ -15,6 +15,8 @@ mod status_request;
 mod status_request_v2;
 mod writer;
 
+#[cfg(test)]
+mod proptests;
 
 pub use certificate_status::{
     certificate_entry_status_request, certificate_status_ocsp, certificate_status_ocsp_multi,
