@@ -159,10 +159,8 @@ impl StaplingEngine {
             Selection::None => None,
             Selection::StatusRequest(_) | Selection::StatusRequestV2Ocsp(_) => {
                 let extension = selection.server_hello_extension()?;
-                der(0).map(|leaf| Staple::CertificateStatus {
-                    extension,
-                    message: tls::certificate_status_ocsp(leaf),
-                })
+                let message = encoded(tls::certificate_status_ocsp(der(0)?))?;
+                Some(Staple::CertificateStatus { extension, message })
             }
             Selection::StatusRequestV2OcspMulti(_) => {
                 let list: Vec<Option<&[u8]>> = (0..chain.len()).map(der).collect();
@@ -171,7 +169,7 @@ impl StaplingEngine {
                 }
                 Some(Staple::CertificateStatus {
                     extension: selection.server_hello_extension()?,
-                    message: tls::certificate_status_ocsp_multi(&list),
+                    message: encoded(tls::certificate_status_ocsp_multi(&list))?,
                 })
             }
             Selection::Tls13PerCertificate(_) => {
@@ -180,7 +178,7 @@ impl StaplingEngine {
                 // as the leaf's: staple nothing unless the leaf has its response.
                 der(0)?;
                 let entries = (0..chain.len())
-                    .map(|i| der(i).map(tls::tls13_status_entry))
+                    .map(|i| der(i).and_then(|d| encoded(tls::certificate_entry_status_request(d))))
                     .collect();
                 Some(Staple::Tls13 { entries })
             }
@@ -333,6 +331,13 @@ impl StaplingEngine {
             (fallback, _) => cert.aia_ocsp_url.clone().or_else(|| fallback.clone()),
         }
     }
+}
+
+/// An encoding the TLS limits refuse (a response list over 2^24-1 bytes) is stapled as nothing.
+fn encoded(result: Result<Vec<u8>, tls::EncodeError>) -> Option<Vec<u8>> {
+    result
+        .map_err(|e| warn!("not stapling: {e}"))
+        .ok()
 }
 
 /// Fetch results still to come.
