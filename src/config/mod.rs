@@ -1,1 +1,3 @@
-//! Configuration: the JDK's `jdk.tls.stapling.*` properties and staplekit's own `staplekit.*` ones.
+//! Configuration: the JDK's stapling properties and staplekit's own `staplekit.*` ones.
+
+pub mod java_number;
