@@ -1,1 +1,46 @@
-//! Configuration: the JDK's `jdk.tls.stapling.*` properties and staplekit's own `staplekit.*` ones.
+//! Configuration: the JDK's stapling properties and staplekit's own `staplekit.*` ones.
+//!
+//! Values come from overrides (system properties, `-Dkey=value`), then from a `java.security`-format
+//! properties file, then from defaults. Each property keeps the JDK's type, default and meaning of
+//! edge values (see [`StaplingConfig`]); the only deliberate difference in defaults is
+//! `jdk.tls.server.enableStatusRequestExtension`, true here.
+//!
+//! How values are read:
+//! - Numbers use Java's `Integer.decode`/`Long.decode` syntax ([`java_number`]), untrimmed, as the
+//!   JDK's `Integer.getInteger` reads system properties.
+//! - Values from the file are trimmed like `java.security.Security.getProperty` trims security
+//!   properties; override values are used exactly as given, like system properties.
+//! - A bad value is replaced (usually by the default) and reported as a [`ConfigWarning`], also
+//!   logged; only an `enableStatusRequestExtension` flag that is not `true`/`false` is an error,
+//!   because the JDK refuses to start with one too.
+//! - Unknown keys are ignored, except under `jdk.tls.stapling.` and `staplekit.`, where they are
+//!   reported with the nearest known key.
+//!
+//! Known differences from the JDK, all in values no one writes on purpose: non-ASCII digits (which
+//! Java's `Character.digit` accepts) are not numbers here, and `ſ` does not match `s` in `false`.
+//! We warn where the JDK is silent (a dropped responder URI, a non-boolean `responderOverride`).
+
+pub mod defaults;
+mod define;
+mod error;
+pub mod java_number;
+mod loader;
+mod properties_file;
+mod property;
+mod render;
+mod source;
+mod stapling_config;
+mod suggest;
+mod values;
+mod warning;
+
+pub use define::parse_define;
+pub use error::ConfigError;
+pub use loader::{ConfigEntry, ConfigLoader, LoadedConfig};
+pub use property::Property;
+pub use source::ValueSource;
+pub use stapling_config::StaplingConfig;
+pub use warning::ConfigWarning;
+
+#[cfg(test)]
+mod loader_tests;

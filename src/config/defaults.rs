@@ -1,0 +1,41 @@
+//! Default values and accepted ranges of every property, typed.
+//!
+//! The JDK's defaults are copied from `sun.security.ssl` and `sun.security.provider.certpath.OCSP`;
+//! the only deliberate difference is [`SERVER_ENABLED`].
+
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+/// `jdk.tls.server.enableStatusRequestExtension`: **true** here, false in the JDK. staplekit exists
+/// to staple, so a server using it staples unless told otherwise.
+pub const SERVER_ENABLED: bool = true;
+/// `jdk.tls.client.enableStatusRequestExtension`: true, as in the JDK.
+pub const CLIENT_ENABLED: bool = true;
+/// `jdk.tls.stapling.responseTimeout`: 5000 ms, as in the JDK.
+pub const RESPONSE_TIMEOUT: Duration = Duration::from_millis(5000);
+/// `jdk.tls.stapling.cacheSize`: 256 entries, as in the JDK.
+pub const CACHE_SIZE: usize = 256;
+/// `jdk.tls.stapling.cacheLifetime`: 3600 s, as in the JDK.
+pub const CACHE_LIFETIME: Duration = Duration::from_secs(3600);
+/// `jdk.tls.stapling.responderOverride`: false, as in the JDK.
+pub const RESPONDER_OVERRIDE: bool = false;
+/// `jdk.tls.stapling.ignoreExtensions`: false, as in the JDK.
+pub const IGNORE_EXTENSIONS: bool = false;
+/// `com.sun.security.ocsp.timeout`: 15 s, as in the JDK.
+pub const OCSP_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// `com.sun.security.ocsp.readtimeout`: 15 s, as in the JDK.
+pub const OCSP_READ_TIMEOUT: Duration = Duration::from_secs(15);
+/// `com.sun.security.ocsp.useget`: true, as in the JDK.
+pub const OCSP_USE_GET: bool = true;
+/// `staplekit.stapling.fetchThreads`: 8, the size of the JDK's fetch pool.
+pub const FETCH_THREADS: u32 = 8;
+/// Accepted values of `staplekit.stapling.fetchThreads`.
+pub const FETCH_THREADS_RANGE: RangeInclusive<u32> = 1..=256;
+/// `staplekit.stapling.maxResponseBytes`: 64 KiB.
+pub const MAX_RESPONSE_BYTES: u32 = 65536;
+/// Accepted values of `staplekit.stapling.maxResponseBytes`: up to 16 MiB.
+pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<u32> = 1..=16 * 1024 * 1024;
+/// `staplekit.stapling.clockSkew`: 300 s, in seconds.
+pub const CLOCK_SKEW_SECS: u32 = 300;
+/// Accepted values of `staplekit.stapling.clockSkew`, in seconds: up to one day.
+pub const CLOCK_SKEW_SECS_RANGE: RangeInclusive<u32> = 0..=86400;
