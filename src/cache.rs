@@ -54,7 +54,12 @@ impl ResponseCache {
     }
 
     /// Stores `response` for `id` as of `now`. Returns whether it was stored (see the module rules).
-    pub fn insert(&self, id: CertIdentity, response: Arc<VerifiedResponse>, now: SystemTime) -> bool {
+    pub fn insert(
+        &self,
+        id: CertIdentity,
+        response: Arc<VerifiedResponse>,
+        now: SystemTime,
+    ) -> bool {
         if !response.is_stapleable() {
             return false;
         }
@@ -82,7 +87,9 @@ impl ResponseCache {
     fn lock(&self) -> MutexGuard<'_, LruCache<CertIdentity, Entry>> {
         // A panic while holding the lock cannot leave the LRU half-updated in a way that matters
         // here (every operation is a single call), so a poisoned lock is still usable.
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -113,7 +120,9 @@ mod tests {
         let now = SystemTime::now();
         let cache = ResponseCache::new(10, Duration::ZERO);
         assert!(cache.insert(id(1), response(Status::Good, Some(now + HOUR)), now));
-        assert!(cache.get(&id(1), now + HOUR - Duration::from_secs(1)).is_some());
+        assert!(cache
+            .get(&id(1), now + HOUR - Duration::from_secs(1))
+            .is_some());
         assert!(cache.get(&id(1), now + HOUR).is_none());
         assert_eq!(cache.len(), 0, "the expired entry is dropped");
     }
@@ -162,7 +171,10 @@ mod tests {
         let cache = ResponseCache::new(2, HOUR);
         cache.insert(id(1), response(Status::Good, None), now);
         cache.insert(id(2), response(Status::Good, None), now);
-        assert!(cache.get(&id(1), now).is_some(), "touch 1 so that 2 is the LRU");
+        assert!(
+            cache.get(&id(1), now).is_some(),
+            "touch 1 so that 2 is the LRU"
+        );
         cache.insert(id(3), response(Status::Good, None), now);
         assert!(cache.get(&id(2), now).is_none());
         assert!(cache.get(&id(1), now).is_some());

@@ -13,7 +13,9 @@ use crate::chain::{Chain, ChainCertificate, ChainError, IssuerStore};
 use crate::config::StaplingConfig;
 use crate::fetch::{HttpSettings, OcspHttpClient};
 use crate::ocsp::request::{encode_request, nonce_of};
-use crate::ocsp::{verify_response, CertIdentity, Expected, Status, VerifiedResponse, VerifyPolicy};
+use crate::ocsp::{
+    verify_response, CertIdentity, Expected, Status, VerifiedResponse, VerifyPolicy,
+};
 use crate::report::{CertificateReport, FetchFailure, Outcome, SkipReason};
 use crate::tls::{
     self, ClientStatusRequest, ExtensionError, ExtensionType, OcspStatusRequest, Selection,
@@ -210,9 +212,9 @@ impl StaplingEngine {
                 subject: cert.subject.clone(),
                 serial_hex: cert.serial_hex.clone(),
                 responder: self.responder_for(cert),
-                outcome: outcomes[index]
-                    .take()
-                    .unwrap_or(Outcome::Failed(FetchFailure::DeadlinePassed(wait.as_millis()))),
+                outcome: outcomes[index].take().unwrap_or(Outcome::Failed(
+                    FetchFailure::DeadlinePassed(wait.as_millis()),
+                )),
             })
             .collect()
     }
@@ -335,9 +337,7 @@ impl StaplingEngine {
 
 /// An encoding the TLS limits refuse (a response list over 2^24-1 bytes) is stapled as nothing.
 fn encoded(result: Result<Vec<u8>, tls::EncodeError>) -> Option<Vec<u8>> {
-    result
-        .map_err(|e| warn!("not stapling: {e}"))
-        .ok()
+    result.map_err(|e| warn!("not stapling: {e}")).ok()
 }
 
 /// Fetch results still to come.

@@ -96,11 +96,20 @@ impl OcspHttpClient {
                 attempt.follow()
             }
         });
-        let client = Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            // reqwest's blocking client has one timeout for the whole exchange; connect plus read
-            // is the longest the JDK would wait.
-            .timeout(settings.connect_timeout + settings.read_timeout)
+        let mut builder = Client::builder();
+        // Zero means "no limit" for that phase, as for Java's URLConnection.
+        if !settings.connect_timeout.is_zero() {
+            builder = builder.connect_timeout(settings.connect_timeout);
+        }
+        // reqwest's blocking client has one timeout for the whole exchange; connect plus read is
+        // the longest the JDK would wait. Without a read limit there is no overall limit either
+        // (handshakes still wait at most jdk.tls.stapling.responseTimeout).
+        builder = if settings.read_timeout.is_zero() {
+            builder.timeout(None)
+        } else {
+            builder.timeout(settings.connect_timeout + settings.read_timeout)
+        };
+        let client = builder
             .redirect(redirects)
             .user_agent(concat!("staplekit/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -134,7 +143,10 @@ impl OcspHttpClient {
             return Err(TransportError::HttpStatus { url, status });
         }
         let limit = self.settings.max_response_bytes;
-        if response.content_length().is_some_and(|len| len > limit as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
             return Err(TransportError::TooLarge { url, limit });
         }
         let mut body = Vec::new();
@@ -156,7 +168,8 @@ impl OcspHttpClient {
         if error.is_timeout() {
             TransportError::Timeout {
                 url: url.to_owned(),
-                timeout_ms: (self.settings.connect_timeout + self.settings.read_timeout).as_millis(),
+                timeout_ms: (self.settings.connect_timeout + self.settings.read_timeout)
+                    .as_millis(),
             }
         } else if error.is_connect() {
             TransportError::Connect {

@@ -3,15 +3,15 @@
 //! The engine has no `unsafe` code and knows nothing of Java; the JNI bridge lives in its own module.
 #![forbid(unsafe_code)]
 
-pub mod config;
-pub mod ocsp;
-pub mod testkit;
-pub mod tls;
 pub mod cache;
 pub mod chain;
-pub mod fetch;
+pub mod config;
 pub mod engine;
+pub mod fetch;
+pub mod ocsp;
 pub mod report;
+pub mod testkit;
+pub mod tls;
 
 pub use chain::{Chain, ChainError};
 pub use config::StaplingConfig;

@@ -110,7 +110,10 @@ mod tests {
         let der = encode_request(&id(), std::slice::from_ref(&nonce));
         let parsed = OcspRequest::from_der(&der).unwrap();
         assert!(id().matches(&parsed.tbs_request.request_list[0].req_cert));
-        assert_eq!(parsed.tbs_request.request_extensions, Some(vec![nonce.clone()]));
+        assert_eq!(
+            parsed.tbs_request.request_extensions,
+            Some(vec![nonce.clone()])
+        );
         assert_eq!(nonce_of(&[nonce]), Some(&[4, 2, 0xAB, 0xCD][..]));
     }
 
@@ -124,7 +127,10 @@ mod tests {
     fn short_requests_use_get_with_url_encoded_base64() {
         let base = Url::parse("http://127.0.0.1:8080/ocsp").unwrap();
         let req = http_request(&base, &[0xFB, 0xFF, 0xFE], true);
-        assert_eq!(req, HttpRequest::Get(Url::parse("http://127.0.0.1:8080/ocsp/%2B%2F%2F%2B").unwrap()));
+        assert_eq!(
+            req,
+            HttpRequest::Get(Url::parse("http://127.0.0.1:8080/ocsp/%2B%2F%2F%2B").unwrap())
+        );
         let req = http_request(&base, &[0xFB], false);
         assert_eq!(req, HttpRequest::Post(base.clone()));
     }

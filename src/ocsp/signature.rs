@@ -45,8 +45,8 @@ impl PublicKey {
             algorithm: "(none)".into(),
             key_algorithm: spki.algorithm.algorithm.to_id_string(),
         };
-        let algorithm =
-            ObjectIdentifier::from_bytes(spki.algorithm.algorithm.as_bytes()).map_err(|_| unsupported())?;
+        let algorithm = ObjectIdentifier::from_bytes(spki.algorithm.algorithm.as_bytes())
+            .map_err(|_| unsupported())?;
         // For EC keys the parameters are the namedCurve OID; other algorithms have NULL or none.
         let curve = spki
             .algorithm

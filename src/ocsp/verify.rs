@@ -126,20 +126,30 @@ pub fn verify_response(
     let malformed = |e: der::Error| Rejection::Malformed(e.to_string());
     let response = OcspResponse::from_der(der).map_err(malformed)?;
     if response.response_status != OcspResponseStatus::Successful {
-        return Err(Rejection::NotSuccessful(status_name(response.response_status)));
+        return Err(Rejection::NotSuccessful(status_name(
+            response.response_status,
+        )));
     }
     let bytes = response
         .response_bytes
         .ok_or_else(|| Rejection::Malformed("successful response without responseBytes".into()))?;
     if bytes.response_type != ID_PKIX_OCSP_BASIC {
-        return Err(Rejection::UnsupportedResponseType(bytes.response_type.to_string()));
+        return Err(Rejection::UnsupportedResponseType(
+            bytes.response_type.to_string(),
+        ));
     }
     let parts = SignedParts::from_der(bytes.response.as_bytes()).map_err(malformed)?;
     let tbs = parts.tbs_response_data.to_der().map_err(malformed)?;
     let data = ResponseData::from_der(&tbs).map_err(malformed)?;
 
     let (issuer_cert, issuer_key) = parse_issuer(expected.issuer_der)?;
-    let signer = find_signer(&data.responder_id, &parts, &issuer_cert, &issuer_key, policy)?;
+    let signer = find_signer(
+        &data.responder_id,
+        &parts,
+        &issuer_cert,
+        &issuer_key,
+        policy,
+    )?;
     let signature = parts
         .signature
         .as_bytes()
@@ -243,15 +253,20 @@ fn check_delegate(
     }
     let alg = super::signature::oid_from_parser(&cert.signature_algorithm.algorithm)
         .ok_or_else(not_issued)?;
-    verify_signature(&alg, issuer_key, cert.tbs_certificate.as_ref(), &cert.signature_value.data)
-        .map_err(|_| not_issued())?;
+    verify_signature(
+        &alg,
+        issuer_key,
+        cert.tbs_certificate.as_ref(),
+        &cert.signature_value.data,
+    )
+    .map_err(|_| not_issued())?;
     let authorized = matches!(cert.extended_key_usage(), Ok(Some(eku)) if eku.value.ocsp_signing);
     if !authorized {
         return Err(Rejection::DelegateNotAuthorized(subject.to_owned()));
     }
     let validity = cert.validity();
-    let not_before = SystemTime::UNIX_EPOCH
-        + Duration::from_secs(validity.not_before.timestamp().max(0) as u64);
+    let not_before =
+        SystemTime::UNIX_EPOCH + Duration::from_secs(validity.not_before.timestamp().max(0) as u64);
     let not_after =
         SystemTime::UNIX_EPOCH + Duration::from_secs(validity.not_after.timestamp().max(0) as u64);
     if policy.now + policy.clock_skew < not_before || policy.now > not_after + policy.clock_skew {
