@@ -45,6 +45,9 @@ mod server;
 mod signing;
 mod stats;
 
+#[cfg(test)]
+mod tests;
+
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex, PoisonError, RwLockWriteGuard};
