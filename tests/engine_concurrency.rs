@@ -1,0 +1,75 @@
+//! ocsp_multi fetches run side by side, and the engine is safe under many concurrent handshakes.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use staplekit::tls::{ClientStatusRequest, TlsVersion};
+use staplekit::Staple;
+
+fn jdk_hello(version: TlsVersion) -> ClientStatusRequest<'static> {
+    ClientStatusRequest {
+        status_request: Some(&JDK_STATUS_REQUEST),
+        status_request_v2: Some(&JDK_STATUS_REQUEST_V2),
+        version,
+        resumed: false,
+    }
+}
+
+#[test]
+fn ocsp_multi_fetches_overlap_at_the_responder() {
+    let fx = OwnPki::start();
+    // Each request is held until two are in flight at once: only concurrent fetches get answers.
+    fx.responder.hold_until_concurrent(2, Duration::from_secs(5));
+    let engine = engine(&[("jdk.tls.stapling.responseTimeout", "10000")]);
+    let chain = fx.leaf_chain(&engine);
+    let staple = engine.staple(&jdk_hello(TlsVersion::Tls12), &chain).unwrap();
+    assert!(matches!(staple, Some(Staple::CertificateStatus { .. })));
+    let stats = fx.responder.stats();
+    assert_eq!(stats.requests, 2, "leaf and intermediate");
+    assert_eq!(stats.max_in_flight, 2, "both fetches were in flight together");
+}
+
+#[test]
+fn tls13_fetches_overlap_too() {
+    let fx = OwnPki::start();
+    fx.responder.hold_until_concurrent(2, Duration::from_secs(5));
+    let engine = engine(&[("jdk.tls.stapling.responseTimeout", "10000")]);
+    let chain = fx.leaf_chain(&engine);
+    let staple = engine.staple(&jdk_hello(TlsVersion::Tls13), &chain).unwrap();
+    let Some(Staple::Tls13 { entries }) = staple else { panic!("TLS 1.3 staple") };
+    assert!(entries[0].is_some() && entries[1].is_some());
+    assert_eq!(fx.responder.stats().max_in_flight, 2);
+}
+
+#[test]
+fn many_threads_stapling_at_once_agree() {
+    let fx = OwnPki::start();
+    let engine = Arc::new(engine(&[("jdk.tls.stapling.cacheSize", "2")]));
+    let chains = Arc::new([
+        fx.leaf_chain(&engine),
+        engine.parse_chain(fx.pki.revoked_chain_der()).unwrap(),
+    ]);
+    let threads: Vec<_> = (0..16)
+        .map(|t| {
+            let engine = engine.clone();
+            let chains = chains.clone();
+            std::thread::spawn(move || {
+                (0..20)
+                    .map(|i| {
+                        let chain = &chains[(t + i) % 2];
+                        let staple = engine.staple(&jdk_hello(TlsVersion::Tls12), chain).unwrap();
+                        ((t + i) % 2, staple.is_some())
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for thread in threads {
+        for (which, stapled) in thread.join().unwrap() {
+            assert!(stapled, "chain {which} was stapled every time");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! Every way a responder's answer can be unusable: each gives no staple, a typed reason, no panic,
+//! and the handshake's call returns within responseTimeout.
+//!
+//! Signature faults come from OpenSSL's own responder; the faults it cannot produce come from the
+//! project's responder.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use staplekit::fetch::TransportError;
+use staplekit::ocsp::signature::SignatureError;
+use staplekit::ocsp::{Rejection, Status};
+use staplekit::report::FetchFailure;
+use staplekit::testkit::openssl::ResponderConfig;
+use staplekit::testkit::responder::{CertState, Fault};
+use staplekit::tls::{ClientStatusRequest, TlsVersion};
+use staplekit::{Chain, StaplingEngine};
+use x509_ocsp::OcspResponseStatus;
+
+/// responseTimeout for these tests: the bound every staple call must respect.
+const RESPONSE_TIMEOUT_MS: u64 = 1500;
+/// Scheduling slack on a loaded 2-core machine; the point is "bounded", not "fast".
+const SLACK: Duration = Duration::from_millis(1500);
+
+fn bounded_engine() -> StaplingEngine {
+    engine(&[
+        ("jdk.tls.stapling.responseTimeout", &RESPONSE_TIMEOUT_MS.to_string()),
+        ("com.sun.security.ocsp.readtimeout", "3"),
+    ])
+}
+
+/// Asserts that neither a v1 nor an ocsp_multi handshake gets a staple, within the deadline.
+fn assert_nothing_stapled_in_time(engine: &StaplingEngine, chain: &Chain) {
+    for (v1, v2) in [(&JDK_STATUS_REQUEST[..], None), (&JDK_STATUS_REQUEST[..], Some(&JDK_STATUS_REQUEST_V2[..]))] {
+        let hello = ClientStatusRequest {
+            status_request: Some(v1),
+            status_request_v2: v2,
+            version: TlsVersion::Tls12,
+            resumed: false,
+        };
+        let started = Instant::now();
+        let staple = engine.staple(&hello, chain).expect("well-formed request");
+        let elapsed = started.elapsed();
+        // The intermediate is fine, so ocsp_multi may staple it; the leaf entry must be empty.
+        if let Some(staplekit::Staple::CertificateStatus { message, .. }) = &staple {
+            match staplekit::tls::parse_certificate_status(message).unwrap() {
+                staplekit::tls::CertificateStatus::OcspMulti(list) => {
+                    assert_eq!(list[0], None, "no leaf response may be stapled")
+                }
+                other => panic!("nothing should be stapled for the leaf, got {other:?}"),
+            }
+        }
+        assert!(
+            elapsed <= Duration::from_millis(RESPONSE_TIMEOUT_MS) + SLACK,
+            "staple took {elapsed:?}, beyond responseTimeout"
+        );
+    }
+}
+
+fn leaf_failure_with_openssl(adjust: impl FnOnce(ResponderConfig, &staplekit::testkit::pki::PemFiles) -> ResponderConfig) -> FetchFailure {
+    let fx = OpensslPki::start_with(adjust);
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    assert_nothing_stapled_in_time(&engine, &chain);
+    failure(&engine.check_chain(&chain, CHECK_WAIT)[0]).clone()
+}
+
+fn leaf_failure_with_fault(fault: Fault) -> FetchFailure {
+    let fx = OwnPki::start();
+    fx.responder
+        .set_issuer_fault(&fx.pki.intermediate.cert().der, fault)
+        .unwrap();
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    assert_nothing_stapled_in_time(&engine, &chain);
+    failure(&engine.check_chain(&chain, CHECK_WAIT)[0]).clone()
+}
+
+#[test]
+fn openssl_badsig_is_a_bad_signature() {
+    let got = leaf_failure_with_openssl(|c, _| c.with_extra_args(["-badsig"]));
+    assert_eq!(got, FetchFailure::Rejected(Rejection::Signature(SignatureError::Invalid)));
+    assert!(got.is_invalid_answer());
+}
+
+#[test]
+fn response_signed_by_another_ca_is_refused() {
+    let got = leaf_failure_with_openssl(|c, pem| ResponderConfig {
+        signer: pem.other_ca.clone(),
+        signer_key: pem.other_ca_key.clone(),
+        ..c
+    });
+    assert_eq!(
+        got,
+        FetchFailure::Rejected(Rejection::DelegateNotIssuedByIssuer("CN=staplekit test other CA".into()))
+    );
+}
+
+#[test]
+fn response_signed_by_another_ca_without_its_certificate_has_an_unknown_signer() {
+    let got = leaf_failure_with_openssl(|c, pem| {
+        ResponderConfig {
+            signer: pem.other_ca.clone(),
+            signer_key: pem.other_ca_key.clone(),
+            ..c
+        }
+        .with_extra_args(["-resp_no_certs"])
+    });
+    assert!(matches!(got, FetchFailure::Rejected(Rejection::UnknownSigner(_))), "{got:?}");
+}
+
+#[test]
+fn delegated_signer_without_ocsp_signing_eku_is_refused() {
+    let got = leaf_failure_with_openssl(|c, pem| ResponderConfig {
+        signer: pem.intermediate_signer_without_eku.clone(),
+        signer_key: pem.intermediate_signer_without_eku_key.clone(),
+        ..c
+    });
+    assert_eq!(
+        got,
+        FetchFailure::Rejected(Rejection::DelegateNotAuthorized(
+            "CN=staplekit test intermediate signer without EKU".into()
+        ))
+    );
+}
+
+#[test]
+fn response_for_another_serial_does_not_cover_the_leaf() {
+    let got = leaf_failure_with_fault(Fault::OtherSerial);
+    assert_eq!(got, FetchFailure::Rejected(Rejection::NoMatchingResponse));
+}
+
+#[test]
+fn next_update_in_the_past_is_expired() {
+    let got = leaf_failure_with_fault(Fault::NextUpdateInPast);
+    assert!(matches!(got, FetchFailure::Rejected(Rejection::Expired(_))), "{got:?}");
+}
+
+#[test]
+fn this_update_in_the_future_is_not_yet_valid() {
+    let got = leaf_failure_with_fault(Fault::ThisUpdateInFuture);
+    assert!(matches!(got, FetchFailure::Rejected(Rejection::NotYetValid(_))), "{got:?}");
+}
+
+#[test]
+fn garbage_is_malformed() {
+    let got = leaf_failure_with_fault(Fault::Garbage);
+    assert!(matches!(got, FetchFailure::Rejected(Rejection::Malformed(_))), "{got:?}");
+}
+
+#[test]
+fn http_500_is_a_transport_failure() {
+    let got = leaf_failure_with_fault(Fault::HttpStatus(500));
+    assert!(
+        matches!(got, FetchFailure::Transport(TransportError::HttpStatus { status: 500, .. })),
+        "{got:?}"
+    );
+    assert!(!got.is_invalid_answer(), "an HTTP error is 'unavailable', not 'invalid'");
+}
+
+#[test]
+fn try_later_is_not_successful() {
+    let got = leaf_failure_with_fault(Fault::ResponseStatus(OcspResponseStatus::TryLater));
+    assert_eq!(got, FetchFailure::Rejected(Rejection::NotSuccessful("tryLater".into())));
+    assert!(!got.is_invalid_answer());
+}
+
+#[test]
+fn oversized_body_is_refused_at_the_limit() {
+    let got = leaf_failure_with_fault(Fault::Oversized(200_000));
+    assert!(
+        matches!(got, FetchFailure::Transport(TransportError::TooLarge { limit: 65536, .. })),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn responder_that_never_answers_costs_at_most_the_deadline() {
+    let fx = OwnPki::start();
+    fx.responder
+        .set_issuer_fault(&fx.pki.intermediate.cert().der, Fault::Hang)
+        .unwrap();
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    assert_nothing_stapled_in_time(&engine, &chain);
+    let report = engine.check_chain(&chain, Duration::from_millis(RESPONSE_TIMEOUT_MS));
+    assert!(
+        matches!(failure(&report[0]), FetchFailure::DeadlinePassed(_)),
+        "{:?}",
+        report[0].outcome
+    );
+    assert!(is_good(&report[1]), "the intermediate's responder is unaffected");
+    fx.responder.shutdown();
+}
+
+#[test]
+fn dead_responder_is_a_connect_failure() {
+    let fx = OwnPki::start();
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    fx.responder.shutdown();
+    assert_nothing_stapled_in_time(&engine, &chain);
+    let got = failure(&engine.check_chain(&chain, CHECK_WAIT)[0]).clone();
+    assert!(matches!(got, FetchFailure::Transport(TransportError::Connect { .. })), "{got:?}");
+}
+
+#[test]
+fn unknown_status_is_verified_but_never_stapled() {
+    let fx = OwnPki::start();
+    fx.responder.set_status(&fx.pki.leaf.serial, CertState::Unknown);
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    assert_nothing_stapled_in_time(&engine, &chain);
+    assert_eq!(verified(&engine.check_chain(&chain, CHECK_WAIT)[0]).status, Status::Unknown);
+}
