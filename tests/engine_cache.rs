@@ -22,7 +22,9 @@ fn v1(data: &[u8]) -> ClientStatusRequest<'_> {
 }
 
 fn staple_v1(engine: &StaplingEngine, chain: &Chain, data: &[u8]) -> Option<Staple> {
-    engine.staple(&v1(data), chain).expect("well-formed request")
+    engine
+        .staple(&v1(data), chain)
+        .expect("well-formed request")
 }
 
 /// A status_request whose request_extensions hold an RFC 8954 nonce.
@@ -61,17 +63,27 @@ fn a_nonce_request_is_never_answered_from_the_cache_and_its_nonce_is_forwarded()
 
     let nonce = [0x5A; 16];
     staple_v1(&engine, &chain, &status_request_with_nonce(&nonce)).expect("stapled");
-    assert_eq!(fx.responder.stats().requests, 2, "the nonce request bypassed the cache");
+    assert_eq!(
+        fx.responder.stats().requests,
+        2,
+        "the nonce request bypassed the cache"
+    );
     let seen = fx.responder.recent_requests();
     let last = seen.last().unwrap();
     assert!(
-        last.nonce.as_deref().is_some_and(|n| n.windows(16).any(|w| w == nonce)),
+        last.nonce
+            .as_deref()
+            .is_some_and(|n| n.windows(16).any(|w| w == nonce)),
         "the client's nonce reached the responder: {:?}",
         last.nonce
     );
 
     staple_v1(&engine, &chain, &status_request_with_nonce(&nonce)).expect("stapled");
-    assert_eq!(fx.responder.stats().requests, 3, "every nonce request fetches");
+    assert_eq!(
+        fx.responder.stats().requests,
+        3,
+        "every nonce request fetches"
+    );
 }
 
 #[test]
@@ -105,10 +117,18 @@ fn responses_without_next_update_live_for_the_cache_lifetime() {
     let chain = fx.leaf_chain(&engine);
     staple_v1(&engine, &chain, &JDK_STATUS_REQUEST).expect("stapled");
     staple_v1(&engine, &chain, &JDK_STATUS_REQUEST).expect("stapled");
-    assert_eq!(fx.responder.stats().requests, 1, "cached within the lifetime");
+    assert_eq!(
+        fx.responder.stats().requests,
+        1,
+        "cached within the lifetime"
+    );
     std::thread::sleep(Duration::from_millis(1100));
     staple_v1(&engine, &chain, &JDK_STATUS_REQUEST).expect("stapled");
-    assert_eq!(fx.responder.stats().requests, 2, "fetched again after the lifetime");
+    assert_eq!(
+        fx.responder.stats().requests,
+        2,
+        "fetched again after the lifetime"
+    );
 }
 
 #[test]
@@ -116,7 +136,11 @@ fn with_a_zero_timeout_only_cache_hits_are_stapled_and_late_fetches_fill_the_cac
     let fx = OwnPki::start();
     let engine = engine(&[("jdk.tls.stapling.responseTimeout", "0")]);
     let chain = fx.leaf_chain(&engine);
-    assert_eq!(staple_v1(&engine, &chain, &JDK_STATUS_REQUEST), None, "nothing waits");
+    assert_eq!(
+        staple_v1(&engine, &chain, &JDK_STATUS_REQUEST),
+        None,
+        "nothing waits"
+    );
     // The fetch goes on in the background and fills the cache; poll for it, bounded.
     let mut stapled = None;
     for _ in 0..100 {
@@ -126,7 +150,10 @@ fn with_a_zero_timeout_only_cache_hits_are_stapled_and_late_fetches_fill_the_cac
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(stapled.is_some(), "the late response was cached and then stapled");
+    assert!(
+        stapled.is_some(),
+        "the late response was cached and then stapled"
+    );
 }
 
 #[test]
@@ -138,5 +165,9 @@ fn cache_size_bounds_the_entries() {
     staple_v1(&engine, &leaf, &JDK_STATUS_REQUEST).expect("stapled");
     staple_v1(&engine, &revoked, &JDK_STATUS_REQUEST).expect("stapled, evicting the leaf");
     staple_v1(&engine, &leaf, &JDK_STATUS_REQUEST).expect("stapled");
-    assert_eq!(fx.responder.stats().requests, 3, "the leaf was evicted and fetched again");
+    assert_eq!(
+        fx.responder.stats().requests,
+        3,
+        "the leaf was evicted and fetched again"
+    );
 }

@@ -22,24 +22,35 @@ fn jdk_hello(version: TlsVersion) -> ClientStatusRequest<'static> {
 fn ocsp_multi_fetches_overlap_at_the_responder() {
     let fx = OwnPki::start();
     // Each request is held until two are in flight at once: only concurrent fetches get answers.
-    fx.responder.hold_until_concurrent(2, Duration::from_secs(5));
+    fx.responder
+        .hold_until_concurrent(2, Duration::from_secs(5));
     let engine = engine(&[("jdk.tls.stapling.responseTimeout", "10000")]);
     let chain = fx.leaf_chain(&engine);
-    let staple = engine.staple(&jdk_hello(TlsVersion::Tls12), &chain).unwrap();
+    let staple = engine
+        .staple(&jdk_hello(TlsVersion::Tls12), &chain)
+        .unwrap();
     assert!(matches!(staple, Some(Staple::CertificateStatus { .. })));
     let stats = fx.responder.stats();
     assert_eq!(stats.requests, 2, "leaf and intermediate");
-    assert_eq!(stats.max_in_flight, 2, "both fetches were in flight together");
+    assert_eq!(
+        stats.max_in_flight, 2,
+        "both fetches were in flight together"
+    );
 }
 
 #[test]
 fn tls13_fetches_overlap_too() {
     let fx = OwnPki::start();
-    fx.responder.hold_until_concurrent(2, Duration::from_secs(5));
+    fx.responder
+        .hold_until_concurrent(2, Duration::from_secs(5));
     let engine = engine(&[("jdk.tls.stapling.responseTimeout", "10000")]);
     let chain = fx.leaf_chain(&engine);
-    let staple = engine.staple(&jdk_hello(TlsVersion::Tls13), &chain).unwrap();
-    let Some(Staple::Tls13 { entries }) = staple else { panic!("TLS 1.3 staple") };
+    let staple = engine
+        .staple(&jdk_hello(TlsVersion::Tls13), &chain)
+        .unwrap();
+    let Some(Staple::Tls13 { entries }) = staple else {
+        panic!("TLS 1.3 staple")
+    };
     assert!(entries[0].is_some() && entries[1].is_some());
     assert_eq!(fx.responder.stats().max_in_flight, 2);
 }

@@ -58,13 +58,26 @@ fn leaf_and_intermediate_are_good_and_the_root_is_skipped() {
     let next = leaf.next_update.expect("openssl -nmin 60 sets nextUpdate");
     let validity = next.duration_since(leaf.this_update).unwrap();
     assert_eq!(validity, Duration::from_secs(3600));
-    assert_eq!(report[0].responder.as_ref().unwrap().as_str(), fx.intermediate_responder.url());
+    assert_eq!(
+        report[0].responder.as_ref().unwrap().as_str(),
+        fx.intermediate_responder.url()
+    );
 
     let intermediate = verified(&report[1]);
-    assert_eq!(intermediate.status, Status::Good, "the root's responder vouches for the intermediate");
-    assert_eq!(report[1].responder.as_ref().unwrap().as_str(), fx.root_responder.url());
+    assert_eq!(
+        intermediate.status,
+        Status::Good,
+        "the root's responder vouches for the intermediate"
+    );
+    assert_eq!(
+        report[1].responder.as_ref().unwrap().as_str(),
+        fx.root_responder.url()
+    );
 
-    assert!(matches!(report[2].outcome, Outcome::Skipped(SkipReason::SelfSigned)));
+    assert!(matches!(
+        report[2].outcome,
+        Outcome::Skipped(SkipReason::SelfSigned)
+    ));
 }
 
 #[test]
@@ -91,7 +104,9 @@ fn revoked_leaf_is_still_stapled_so_clients_learn_it() {
         .staple(&hello(true, false, TlsVersion::Tls12), &chain)
         .unwrap()
         .expect("a REVOKED response is stapled");
-    let Staple::CertificateStatus { message, .. } = staple else { panic!("TLS 1.2 staple") };
+    let Staple::CertificateStatus { message, .. } = staple else {
+        panic!("TLS 1.2 staple")
+    };
     let CertificateStatus::Ocsp(der) = parse_certificate_status(&message).unwrap() else {
         panic!("ocsp")
     };
@@ -107,15 +122,30 @@ fn jdk_client_in_tls12_gets_ocsp_multi_for_leaf_and_intermediate() {
         .staple(&hello(true, true, TlsVersion::Tls12), &chain)
         .unwrap()
         .expect("stapled");
-    let Staple::CertificateStatus { extension, message } = staple else { panic!("TLS 1.2 staple") };
-    assert_eq!(extension, ExtensionType::StatusRequestV2, "v2 wins over v1, as in the JDK");
+    let Staple::CertificateStatus { extension, message } = staple else {
+        panic!("TLS 1.2 staple")
+    };
+    assert_eq!(
+        extension,
+        ExtensionType::StatusRequestV2,
+        "v2 wins over v1, as in the JDK"
+    );
     let CertificateStatus::OcspMulti(list) = parse_certificate_status(&message).unwrap() else {
         panic!("ocsp_multi expected")
     };
     assert_eq!(list.len(), 3, "one entry per certificate sent");
-    assert_eq!(status_of(&chain, 0, list[0].as_ref().unwrap()), Status::Good);
-    assert_eq!(status_of(&chain, 1, list[1].as_ref().unwrap()), Status::Good);
-    assert_eq!(list[2], None, "the root has no response: a zero-length entry");
+    assert_eq!(
+        status_of(&chain, 0, list[0].as_ref().unwrap()),
+        Status::Good
+    );
+    assert_eq!(
+        status_of(&chain, 1, list[1].as_ref().unwrap()),
+        Status::Good
+    );
+    assert_eq!(
+        list[2], None,
+        "the root has no response: a zero-length entry"
+    );
 }
 
 #[test]
@@ -123,8 +153,9 @@ fn status_request_alone_staples_the_leaf_with_ocsp() {
     let fx = OpensslPki::start();
     let engine = engine(&[]);
     let chain = fx.leaf_chain(&engine);
-    let Some(Staple::CertificateStatus { extension, message }) =
-        engine.staple(&hello(true, false, TlsVersion::Tls12), &chain).unwrap()
+    let Some(Staple::CertificateStatus { extension, message }) = engine
+        .staple(&hello(true, false, TlsVersion::Tls12), &chain)
+        .unwrap()
     else {
         panic!("TLS 1.2 staple expected")
     };
@@ -140,8 +171,9 @@ fn tls13_carries_a_response_in_the_leaf_and_intermediate_entries() {
     let fx = OpensslPki::start();
     let engine = engine(&[]);
     let chain = fx.leaf_chain(&engine);
-    let Some(Staple::Tls13 { entries }) =
-        engine.staple(&hello(true, true, TlsVersion::Tls13), &chain).unwrap()
+    let Some(Staple::Tls13 { entries }) = engine
+        .staple(&hello(true, true, TlsVersion::Tls13), &chain)
+        .unwrap()
     else {
         panic!("TLS 1.3 staple expected")
     };
@@ -159,18 +191,30 @@ fn server_flag_false_staples_nothing() {
     let engine = engine(&[("jdk.tls.server.enableStatusRequestExtension", "false")]);
     let chain = fx.leaf_chain(&engine);
     for version in [TlsVersion::Tls12, TlsVersion::Tls13] {
-        assert_eq!(engine.staple(&hello(true, true, version), &chain).unwrap(), None);
+        assert_eq!(
+            engine.staple(&hello(true, true, version), &chain).unwrap(),
+            None
+        );
     }
 }
 
 #[test]
 fn chain_without_its_root_uses_the_configured_issuers() {
     let fx = OpensslPki::start();
-    let without_root = vec![fx.pki.leaf.der.clone(), fx.pki.intermediate.cert().der.clone()];
+    let without_root = vec![
+        fx.pki.leaf.der.clone(),
+        fx.pki.intermediate.cert().der.clone(),
+    ];
 
     let plain = engine(&[]);
-    let report = plain.check_chain(&plain.parse_chain(without_root.clone()).unwrap(), CHECK_WAIT);
-    assert!(matches!(report[1].outcome, Outcome::Skipped(SkipReason::NoIssuer)));
+    let report = plain.check_chain(
+        &plain.parse_chain(without_root.clone()).unwrap(),
+        CHECK_WAIT,
+    );
+    assert!(matches!(
+        report[1].outcome,
+        Outcome::Skipped(SkipReason::NoIssuer)
+    ));
 
     let root = fx.pem.root.to_str().unwrap();
     let with_issuers = engine(&[("staplekit.stapling.issuers", root)]);
@@ -187,13 +231,22 @@ fn responder_uri_is_a_fallback_unless_override_is_set() {
 
     let plain = engine(&[]);
     let report = plain.check_chain(&plain.parse_chain(no_aia.clone()).unwrap(), CHECK_WAIT);
-    assert!(matches!(report[0].outcome, Outcome::Skipped(SkipReason::NoResponder)));
+    assert!(matches!(
+        report[0].outcome,
+        Outcome::Skipped(SkipReason::NoResponder)
+    ));
 
     let url = fx.intermediate_responder.url();
     let fallback = engine(&[("jdk.tls.stapling.responderURI", url.as_str())]);
     let report = fallback.check_chain(&fallback.parse_chain(no_aia).unwrap(), CHECK_WAIT);
-    assert!(is_good(&report[0]), "the fallback URL answers for a leaf without AIA");
-    assert!(is_good(&report[1]), "the intermediate still uses its AIA (the root's responder)");
+    assert!(
+        is_good(&report[0]),
+        "the fallback URL answers for a leaf without AIA"
+    );
+    assert!(
+        is_good(&report[1]),
+        "the intermediate still uses its AIA (the root's responder)"
+    );
 
     // With the override the intermediate is also sent to the intermediate's responder, which does
     // not know it: no usable answer for it.
@@ -211,7 +264,12 @@ fn responder_uri_is_a_fallback_unless_override_is_set() {
 fn certificate_with_ocsp_nocheck_is_not_asked_about() {
     let fx = OpensslPki::start();
     let engine = engine(&[]);
-    let chain = engine.parse_chain(fx.pki.chain_der(&fx.pki.intermediate_ocsp_signer)).unwrap();
+    let chain = engine
+        .parse_chain(fx.pki.chain_der(&fx.pki.intermediate_ocsp_signer))
+        .unwrap();
     let report = engine.check_chain(&chain, CHECK_WAIT);
-    assert!(matches!(report[0].outcome, Outcome::Skipped(SkipReason::NoCheck)));
+    assert!(matches!(
+        report[0].outcome,
+        Outcome::Skipped(SkipReason::NoCheck)
+    ));
 }

@@ -26,14 +26,20 @@ const SLACK: Duration = Duration::from_millis(1500);
 
 fn bounded_engine() -> StaplingEngine {
     engine(&[
-        ("jdk.tls.stapling.responseTimeout", &RESPONSE_TIMEOUT_MS.to_string()),
+        (
+            "jdk.tls.stapling.responseTimeout",
+            &RESPONSE_TIMEOUT_MS.to_string(),
+        ),
         ("com.sun.security.ocsp.readtimeout", "3"),
     ])
 }
 
 /// Asserts that neither a v1 nor an ocsp_multi handshake gets a staple, within the deadline.
 fn assert_nothing_stapled_in_time(engine: &StaplingEngine, chain: &Chain) {
-    for (v1, v2) in [(&JDK_STATUS_REQUEST[..], None), (&JDK_STATUS_REQUEST[..], Some(&JDK_STATUS_REQUEST_V2[..]))] {
+    for (v1, v2) in [
+        (&JDK_STATUS_REQUEST[..], None),
+        (&JDK_STATUS_REQUEST[..], Some(&JDK_STATUS_REQUEST_V2[..])),
+    ] {
         let hello = ClientStatusRequest {
             status_request: Some(v1),
             status_request_v2: v2,
@@ -59,7 +65,9 @@ fn assert_nothing_stapled_in_time(engine: &StaplingEngine, chain: &Chain) {
     }
 }
 
-fn leaf_failure_with_openssl(adjust: impl FnOnce(ResponderConfig, &staplekit::testkit::pki::PemFiles) -> ResponderConfig) -> FetchFailure {
+fn leaf_failure_with_openssl(
+    adjust: impl FnOnce(ResponderConfig, &staplekit::testkit::pki::PemFiles) -> ResponderConfig,
+) -> FetchFailure {
     let fx = OpensslPki::start_with(adjust);
     let engine = bounded_engine();
     let chain = fx.leaf_chain(&engine);
@@ -81,7 +89,10 @@ fn leaf_failure_with_fault(fault: Fault) -> FetchFailure {
 #[test]
 fn openssl_badsig_is_a_bad_signature() {
     let got = leaf_failure_with_openssl(|c, _| c.with_extra_args(["-badsig"]));
-    assert_eq!(got, FetchFailure::Rejected(Rejection::Signature(SignatureError::Invalid)));
+    assert_eq!(
+        got,
+        FetchFailure::Rejected(Rejection::Signature(SignatureError::Invalid))
+    );
     assert!(got.is_invalid_answer());
 }
 
@@ -94,7 +105,9 @@ fn response_signed_by_another_ca_is_refused() {
     });
     assert_eq!(
         got,
-        FetchFailure::Rejected(Rejection::DelegateNotIssuedByIssuer("CN=staplekit test other CA".into()))
+        FetchFailure::Rejected(Rejection::DelegateNotIssuedByIssuer(
+            "CN=staplekit test other CA".into()
+        ))
     );
 }
 
@@ -108,7 +121,10 @@ fn response_signed_by_another_ca_without_its_certificate_has_an_unknown_signer()
         }
         .with_extra_args(["-resp_no_certs"])
     });
-    assert!(matches!(got, FetchFailure::Rejected(Rejection::UnknownSigner(_))), "{got:?}");
+    assert!(
+        matches!(got, FetchFailure::Rejected(Rejection::UnknownSigner(_))),
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -135,35 +151,53 @@ fn response_for_another_serial_does_not_cover_the_leaf() {
 #[test]
 fn next_update_in_the_past_is_expired() {
     let got = leaf_failure_with_fault(Fault::NextUpdateInPast);
-    assert!(matches!(got, FetchFailure::Rejected(Rejection::Expired(_))), "{got:?}");
+    assert!(
+        matches!(got, FetchFailure::Rejected(Rejection::Expired(_))),
+        "{got:?}"
+    );
 }
 
 #[test]
 fn this_update_in_the_future_is_not_yet_valid() {
     let got = leaf_failure_with_fault(Fault::ThisUpdateInFuture);
-    assert!(matches!(got, FetchFailure::Rejected(Rejection::NotYetValid(_))), "{got:?}");
+    assert!(
+        matches!(got, FetchFailure::Rejected(Rejection::NotYetValid(_))),
+        "{got:?}"
+    );
 }
 
 #[test]
 fn garbage_is_malformed() {
     let got = leaf_failure_with_fault(Fault::Garbage);
-    assert!(matches!(got, FetchFailure::Rejected(Rejection::Malformed(_))), "{got:?}");
+    assert!(
+        matches!(got, FetchFailure::Rejected(Rejection::Malformed(_))),
+        "{got:?}"
+    );
 }
 
 #[test]
 fn http_500_is_a_transport_failure() {
     let got = leaf_failure_with_fault(Fault::HttpStatus(500));
     assert!(
-        matches!(got, FetchFailure::Transport(TransportError::HttpStatus { status: 500, .. })),
+        matches!(
+            got,
+            FetchFailure::Transport(TransportError::HttpStatus { status: 500, .. })
+        ),
         "{got:?}"
     );
-    assert!(!got.is_invalid_answer(), "an HTTP error is 'unavailable', not 'invalid'");
+    assert!(
+        !got.is_invalid_answer(),
+        "an HTTP error is 'unavailable', not 'invalid'"
+    );
 }
 
 #[test]
 fn try_later_is_not_successful() {
     let got = leaf_failure_with_fault(Fault::ResponseStatus(OcspResponseStatus::TryLater));
-    assert_eq!(got, FetchFailure::Rejected(Rejection::NotSuccessful("tryLater".into())));
+    assert_eq!(
+        got,
+        FetchFailure::Rejected(Rejection::NotSuccessful("tryLater".into()))
+    );
     assert!(!got.is_invalid_answer());
 }
 
@@ -171,7 +205,10 @@ fn try_later_is_not_successful() {
 fn oversized_body_is_refused_at_the_limit() {
     let got = leaf_failure_with_fault(Fault::Oversized(200_000));
     assert!(
-        matches!(got, FetchFailure::Transport(TransportError::TooLarge { limit: 65536, .. })),
+        matches!(
+            got,
+            FetchFailure::Transport(TransportError::TooLarge { limit: 65536, .. })
+        ),
         "{got:?}"
     );
 }
@@ -191,7 +228,10 @@ fn responder_that_never_answers_costs_at_most_the_deadline() {
         "{:?}",
         report[0].outcome
     );
-    assert!(is_good(&report[1]), "the intermediate's responder is unaffected");
+    assert!(
+        is_good(&report[1]),
+        "the intermediate's responder is unaffected"
+    );
     fx.responder.shutdown();
 }
 
@@ -203,15 +243,22 @@ fn dead_responder_is_a_connect_failure() {
     fx.responder.shutdown();
     assert_nothing_stapled_in_time(&engine, &chain);
     let got = failure(&engine.check_chain(&chain, CHECK_WAIT)[0]).clone();
-    assert!(matches!(got, FetchFailure::Transport(TransportError::Connect { .. })), "{got:?}");
+    assert!(
+        matches!(got, FetchFailure::Transport(TransportError::Connect { .. })),
+        "{got:?}"
+    );
 }
 
 #[test]
 fn unknown_status_is_verified_but_never_stapled() {
     let fx = OwnPki::start();
-    fx.responder.set_status(&fx.pki.leaf.serial, CertState::Unknown);
+    fx.responder
+        .set_status(&fx.pki.leaf.serial, CertState::Unknown);
     let engine = bounded_engine();
     let chain = fx.leaf_chain(&engine);
     assert_nothing_stapled_in_time(&engine, &chain);
-    assert_eq!(verified(&engine.check_chain(&chain, CHECK_WAIT)[0]).status, Status::Unknown);
+    assert_eq!(
+        verified(&engine.check_chain(&chain, CHECK_WAIT)[0]).status,
+        Status::Unknown
+    );
 }

@@ -24,10 +24,18 @@ pub const CHECK_WAIT: Duration = Duration::from_secs(10);
 /// Builds an engine from `-D`-style overrides on top of the defaults.
 pub fn engine(overrides: &[(&str, &str)]) -> StaplingEngine {
     let loaded = ConfigLoader::new()
-        .set_all(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        .set_all(
+            overrides
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        )
         .load()
         .expect("test configuration loads");
-    assert!(loaded.warnings.is_empty(), "unexpected warnings: {:?}", loaded.warnings);
+    assert!(
+        loaded.warnings.is_empty(),
+        "unexpected warnings: {:?}",
+        loaded.warnings
+    );
     StaplingEngine::new(loaded.config).expect("engine starts")
 }
 
@@ -54,7 +62,8 @@ impl OpensslPki {
         intermediate: impl FnOnce(ResponderConfig, &PemFiles) -> ResponderConfig,
     ) -> Self {
         let root_port = reserve_port().expect("reserve a port for the root responder");
-        let intermediate_port = reserve_port().expect("reserve a port for the intermediate responder");
+        let intermediate_port =
+            reserve_port().expect("reserve a port for the intermediate responder");
         let pki = TestPki::generate(&TestPkiOptions::new(
             Some(&root_port.url()),
             Some(&intermediate_port.url()),
@@ -62,9 +71,12 @@ impl OpensslPki {
         .expect("generate the PKI");
         let dir = tempfile::tempdir().expect("temp dir");
         let pem = pki.write_pem_files(dir.path()).expect("write PEM files");
-        let index = pki.write_index_files(dir.path()).expect("write index files");
-        let root_responder = OpensslResponder::start_on(root_port, &ResponderConfig::root(&pem, &index))
-            .expect("start the root's openssl responder");
+        let index = pki
+            .write_index_files(dir.path())
+            .expect("write index files");
+        let root_responder =
+            OpensslResponder::start_on(root_port, &ResponderConfig::root(&pem, &index))
+                .expect("start the root's openssl responder");
         let intermediate_responder = OpensslResponder::start_on(
             intermediate_port,
             &intermediate(ResponderConfig::intermediate(&pem, &index), &pem),
@@ -82,7 +94,9 @@ impl OpensslPki {
 
     /// The good leaf's chain: leaf, intermediate, root.
     pub fn leaf_chain(&self, engine: &StaplingEngine) -> Chain {
-        engine.parse_chain(self.pki.leaf_chain_der()).expect("chain parses")
+        engine
+            .parse_chain(self.pki.leaf_chain_der())
+            .expect("chain parses")
     }
 }
 
@@ -125,7 +139,9 @@ impl OwnPki {
 
     /// The good leaf's chain: leaf, intermediate, root.
     pub fn leaf_chain(&self, engine: &StaplingEngine) -> Chain {
-        engine.parse_chain(self.pki.leaf_chain_der()).expect("chain parses")
+        engine
+            .parse_chain(self.pki.leaf_chain_der())
+            .expect("chain parses")
     }
 }
 
@@ -133,7 +149,10 @@ impl OwnPki {
 pub fn verified(report: &CertificateReport) -> &VerifiedResponse {
     match &report.outcome {
         Outcome::Verified(response) => response,
-        other => panic!("certificate {} ({}): expected a verified response, got {other:?}", report.index, report.subject),
+        other => panic!(
+            "certificate {} ({}): expected a verified response, got {other:?}",
+            report.index, report.subject
+        ),
     }
 }
 
@@ -141,7 +160,10 @@ pub fn verified(report: &CertificateReport) -> &VerifiedResponse {
 pub fn failure(report: &CertificateReport) -> &FetchFailure {
     match &report.outcome {
         Outcome::Failed(failure) => failure,
-        other => panic!("certificate {} ({}): expected a failure, got {other:?}", report.index, report.subject),
+        other => panic!(
+            "certificate {} ({}): expected a failure, got {other:?}",
+            report.index, report.subject
+        ),
     }
 }
 
