@@ -149,7 +149,7 @@ impl Property {
                 "Largest OCSP response accepted from a responder, in bytes (1 to 16777216)"
             }
             Property::ClockSkew => {
-                "Seconds of clock difference tolerated when checking thisUpdate/nextUpdate (0 to 86400)"
+                "Seconds of clock difference tolerated for thisUpdate and a delegated signer's validity; nextUpdate is strict (0 to 86400)"
             }
         }
     }
