@@ -22,7 +22,9 @@ fn sample() -> Sample {
     let engine = engine(&[]);
     let chain = fx.leaf_chain(&engine);
     let report = engine.check_chain(&chain, CHECK_WAIT);
-    let Outcome::Verified(response) = &report[0].outcome else { panic!("leaf verified") };
+    let Outcome::Verified(response) = &report[0].outcome else {
+        panic!("leaf verified")
+    };
     let leaf = &chain.certificates()[0];
     Sample {
         der: response.der.to_vec(),
@@ -42,7 +44,9 @@ fn check(sample: &Sample, der: &[u8]) -> Option<Status> {
         clock_skew: Duration::from_secs(300),
         max_response_bytes: 65536,
     };
-    verify_response(der, &expected, &policy).ok().map(|r| r.status)
+    verify_response(der, &expected, &policy)
+        .ok()
+        .map(|r| r.status)
 }
 
 proptest! {
