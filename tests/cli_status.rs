@@ -39,8 +39,15 @@ fn good_chain_exits_0_with_one_object_per_certificate() {
     assert_eq!(lines.len(), 3);
     let leaf = &lines[0];
     for key in [
-        "index", "subject", "serial", "responder", "status", "reason", "this_update",
-        "next_update", "revocation_time",
+        "index",
+        "subject",
+        "serial",
+        "responder",
+        "status",
+        "reason",
+        "this_update",
+        "next_update",
+        "revocation_time",
     ] {
         assert!(leaf.get(key).is_some(), "key {key} missing in {leaf}");
     }
@@ -51,7 +58,10 @@ fn good_chain_exits_0_with_one_object_per_certificate() {
     assert_eq!(leaf["responder"], fx.intermediate_responder.url());
     assert_eq!(leaf["revocation_time"], Value::Null);
     let this_update = leaf["this_update"].as_str().unwrap();
-    assert!(this_update.len() == 20 && this_update.ends_with('Z'), "RFC 3339: {this_update}");
+    assert!(
+        this_update.len() == 20 && this_update.ends_with('Z'),
+        "RFC 3339: {this_update}"
+    );
     assert_eq!(lines[1]["status"], "good");
     assert_eq!(lines[1]["responder"], fx.root_responder.url());
     assert_eq!(lines[2]["status"], "skipped");
@@ -79,7 +89,10 @@ fn chain_without_any_ocsp_url_is_skipped_and_exits_0() {
     for line in &lines {
         assert_eq!(line["status"], "skipped", "{line}");
     }
-    assert!(lines[0]["reason"].as_str().unwrap().contains("no OCSP responder URL"));
+    assert!(lines[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("no OCSP responder URL"));
 }
 
 #[test]
@@ -92,7 +105,10 @@ fn dead_responder_is_unavailable_and_exits_2() {
     assert_eq!(code, 2);
     assert_eq!(lines[0]["status"], "unavailable");
     assert!(
-        lines[0]["reason"].as_str().unwrap().contains("cannot connect"),
+        lines[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("cannot connect"),
         "{}",
         lines[0]["reason"]
     );
@@ -114,7 +130,11 @@ fn text_output_has_one_line_per_certificate() {
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert!(lines[0].starts_with("0 CN=staplekit test leaf serial="), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("0 CN=staplekit test leaf serial="),
+        "{}",
+        lines[0]
+    );
     assert!(lines[0].contains("status=good") && lines[0].contains("nextUpdate="));
     assert!(lines[2].contains("status=skipped"));
 }
@@ -127,7 +147,10 @@ fn a_file_that_is_not_pem_is_one_clear_error() {
     let out = staplekit(&["status", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(path.to_str().unwrap()) && err.contains("no PEM CERTIFICATE"), "{err}");
+    assert!(
+        err.contains(path.to_str().unwrap()) && err.contains("no PEM CERTIFICATE"),
+        "{err}"
+    );
 
     let missing = dir.path().join("missing.pem");
     let out = staplekit(&["status", missing.to_str().unwrap()]);
@@ -139,8 +162,11 @@ fn a_file_that_is_not_pem_is_one_clear_error() {
 fn config_lists_every_property_with_its_source_and_warnings() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("stapling.properties");
-    std::fs::write(&file, "jdk.tls.stapling.cacheLifetime = 60\njdk.tls.stapling.cacheSise=9\n")
-        .unwrap();
+    std::fs::write(
+        &file,
+        "jdk.tls.stapling.cacheLifetime = 60\njdk.tls.stapling.cacheSise=9\n",
+    )
+    .unwrap();
     let out = staplekit(&[
         "config",
         "--properties",
@@ -162,14 +188,27 @@ fn config_lists_every_property_with_its_source_and_warnings() {
     assert!(line("jdk.tls.stapling.cacheSize").contains("= 256  (-D)"));
     assert!(line("staplekit.stapling.fetchThreads").contains("= 8  (default)"));
     assert!(line("jdk.tls.server.enableStatusRequestExtension").contains("= true  (default)"));
-    assert!(text.contains("warning: jdk.tls.stapling.cacheSize = \"abc\""), "{text}");
-    assert!(text.contains("did you mean jdk.tls.stapling.cacheSize?"), "{text}");
+    assert!(
+        text.contains("warning: jdk.tls.stapling.cacheSize = \"abc\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("did you mean jdk.tls.stapling.cacheSize?"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_bad_enable_flag_is_an_error_naming_key_and_value() {
-    let out = staplekit(&["config", "-D", "jdk.tls.server.enableStatusRequestExtension=yes"]);
+    let out = staplekit(&[
+        "config",
+        "-D",
+        "jdk.tls.server.enableStatusRequestExtension=yes",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("jdk.tls.server.enableStatusRequestExtension") && err.contains("yes"), "{err}");
+    assert!(
+        err.contains("jdk.tls.server.enableStatusRequestExtension") && err.contains("yes"),
+        "{err}"
+    );
 }

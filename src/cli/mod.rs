@@ -86,7 +86,9 @@ pub fn run() -> ExitCode {
 
 /// Logs go to stderr; `RUST_LOG` overrides the default (warnings, and staplekit's own info lines).
 fn init_logging() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,staplekit=info"))
-        .format_timestamp_millis()
-        .init();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,staplekit=info"),
+    )
+    .format_timestamp_millis()
+    .init();
 }

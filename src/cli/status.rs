@@ -51,7 +51,11 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError>
     let text = if args.json {
         serde_json::to_string_pretty(&lines).map_err(|e| CliError::Other(e.to_string()))?
     } else {
-        lines.iter().map(StatusLine::to_text).collect::<Vec<_>>().join("\n")
+        lines
+            .iter()
+            .map(StatusLine::to_text)
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     writeln!(std::io::stdout().lock(), "{text}")
         .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
