@@ -14,6 +14,14 @@ pub enum CliError {
     /// A certificate chain could not be read.
     #[error(transparent)]
     Chain(#[from] staplekit::ChainError),
+    /// A certificate chain file could be read but not used as a chain.
+    #[error("{}: {source}", path.display())]
+    ChainFile {
+        /// The chain file.
+        path: PathBuf,
+        /// What is wrong with its certificates.
+        source: staplekit::ChainError,
+    },
     /// A private key file could not be used.
     #[error("{}: {reason}", path.display())]
     Key {

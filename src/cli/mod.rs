@@ -1,11 +1,18 @@
 //! Command-line parsing and dispatch.
 
+mod client_hello;
 mod config_cmd;
+mod connection;
 mod demo;
+mod demo_client;
 mod error;
+mod prefetch;
 mod serve;
+mod server_identity;
 mod settings;
+mod stapling_resolver;
 mod status;
+mod tls_server;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
