@@ -1,0 +1,103 @@
+package org.staplekit.bc;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.Security;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The JDK's own TLS client (SunJSSE) as the peer: it asks for status with both extensions (TLS
+ * 1.2) or {@code status_request} (TLS 1.3), and checks revocation with a
+ * {@link PKIXRevocationChecker} (NO_FALLBACK, every certificate, not only the leaf), which uses
+ * the stapled responses.
+ */
+final class JdkClient {
+    static {
+        // Only the explicit checker below checks revocation; the default OCSP path stays off.
+        Security.setProperty("ocsp.enable", "false");
+    }
+
+    private JdkClient() {}
+
+    /** What a completed handshake showed the client. */
+    static final class Result {
+        final String protocol;
+        final List<byte[]> statusResponses;
+
+        Result(String protocol, List<byte[]> statusResponses) {
+            this.protocol = protocol;
+            this.statusResponses = statusResponses;
+        }
+
+        /** How many status responses are non-empty. */
+        int stapled() {
+            int n = 0;
+            for (byte[] response : statusResponses) {
+                n += response.length > 0 ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /** An SSLContext trusting {@code root}, checking revocation when {@code checkRevocation}. */
+    static SSLContext context(X509Certificate root, boolean checkRevocation)
+            throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("root", root);
+        PKIXBuilderParameters parameters = new PKIXBuilderParameters(trust, new X509CertSelector());
+        parameters.setRevocationEnabled(checkRevocation);
+        if (checkRevocation) {
+            PKIXRevocationChecker checker =
+                    (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
+            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.NO_FALLBACK));
+            parameters.addCertPathChecker(checker);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(new CertPathTrustManagerParameters(parameters));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** Connects to 127.0.0.1:port with only {@code protocol} enabled and completes a handshake. */
+    static Result handshake(SSLContext context, int port, String protocol) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+            socket.setSoTimeout(20_000);
+            socket.setEnabledProtocols(new String[] {protocol});
+            socket.startHandshake();
+            ExtendedSSLSession session = (ExtendedSSLSession) socket.getSession();
+            Result result = new Result(session.getProtocol(),
+                    new ArrayList<>(session.getStatusResponses()));
+            // Reads the server's answer so the connection ends cleanly on both sides.
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes("US-ASCII"));
+            socket.getOutputStream().flush();
+            socket.getInputStream().readAllBytes();
+            return result;
+        }
+    }
+
+    /** The reason of a CertPathValidatorException in {@code e}'s causes, or null. */
+    static CertPathValidatorException.Reason validationFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertPathValidatorException) {
+                return ((CertPathValidatorException) t).getReason();
+            }
+        }
+        return null;
+    }
+}
