@@ -91,14 +91,24 @@ public final class Staple {
         return Collections.unmodifiableList(list);
     }
 
+    /**
+     * E.g. {@code status_request_v2 with ocsp_multi, responses for 2 of 3 certificates} or
+     * {@code TLS 1.3 CertificateEntry status_request, responses for 2 of 3 certificates}.
+     */
     @Override
     public String toString() {
         int stapled = 0;
         for (byte[] response : ocspResponses) {
             stapled += response == null ? 0 : 1;
         }
-        String kind = isTls13() ? "TLS 1.3 entries"
-                : serverHelloExtension + (isOcspMulti() ? " ocsp_multi" : " ocsp");
-        return "Staple[" + kind + ", " + stapled + " of " + ocspResponses.length + " responses]";
+        if (!isTls13() && !isOcspMulti()) {
+            return serverHelloExtension.name().toLowerCase(java.util.Locale.ROOT)
+                    + " with ocsp, the leaf's response";
+        }
+        String kind = isTls13() ? "TLS 1.3 CertificateEntry status_request"
+                : serverHelloExtension.name().toLowerCase(java.util.Locale.ROOT)
+                        + " with ocsp_multi";
+        int certificates = isTls13() ? certificateEntries.length : ocspResponses.length;
+        return kind + ", responses for " + stapled + " of " + certificates + " certificates";
     }
 }

@@ -1,6 +1,7 @@
 package org.staplekit.bc;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Security;
@@ -25,7 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
  * {@link PKIXRevocationChecker} (NO_FALLBACK, every certificate, not only the leaf), which uses
  * the stapled responses.
  */
-final class JdkClient {
+public final class JdkClient {
     static {
         // Only the explicit checker below checks revocation; the default OCSP path stays off.
         Security.setProperty("ocsp.enable", "false");
@@ -34,17 +35,22 @@ final class JdkClient {
     private JdkClient() {}
 
     /** What a completed handshake showed the client. */
-    static final class Result {
-        final String protocol;
-        final List<byte[]> statusResponses;
+    public static final class Result {
+        /** The negotiated protocol, e.g. {@code TLSv1.3}. */
+        public final String protocol;
+        /** {@code ExtendedSSLSession.getStatusResponses()}. */
+        public final List<byte[]> statusResponses;
+        /** What the server answered to a request. */
+        public final String response;
 
-        Result(String protocol, List<byte[]> statusResponses) {
+        Result(String protocol, List<byte[]> statusResponses, String response) {
             this.protocol = protocol;
             this.statusResponses = statusResponses;
+            this.response = response;
         }
 
         /** How many status responses are non-empty. */
-        int stapled() {
+        public int stapled() {
             int n = 0;
             for (byte[] response : statusResponses) {
                 n += response.length > 0 ? 1 : 0;
@@ -54,7 +60,7 @@ final class JdkClient {
     }
 
     /** An SSLContext trusting {@code root}, checking revocation when {@code checkRevocation}. */
-    static SSLContext context(X509Certificate root, boolean checkRevocation)
+    public static SSLContext context(X509Certificate root, boolean checkRevocation)
             throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -75,24 +81,23 @@ final class JdkClient {
     }
 
     /** Connects to 127.0.0.1:port with only {@code protocol} enabled and completes a handshake. */
-    static Result handshake(SSLContext context, int port, String protocol) throws IOException {
+    public static Result handshake(SSLContext context, int port, String protocol) throws IOException {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
             socket.setSoTimeout(20_000);
             socket.setEnabledProtocols(new String[] {protocol});
             socket.startHandshake();
             ExtendedSSLSession session = (ExtendedSSLSession) socket.getSession();
-            Result result = new Result(session.getProtocol(),
-                    new ArrayList<>(session.getStatusResponses()));
+            List<byte[]> responses = new ArrayList<>(session.getStatusResponses());
             // Reads the server's answer so the connection ends cleanly on both sides.
-            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes("US-ASCII"));
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            socket.getInputStream().readAllBytes();
-            return result;
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new Result(session.getProtocol(), responses, answer);
         }
     }
 
     /** The reason of a CertPathValidatorException in {@code e}'s causes, or null. */
-    static CertPathValidatorException.Reason validationFailure(Throwable e) {
+    public static CertPathValidatorException.Reason validationFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertPathValidatorException) {
                 return ((CertPathValidatorException) t).getReason();
