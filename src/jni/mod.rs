@@ -4,7 +4,8 @@
 //! kit), and converts the result back. Nothing here decides anything about stapling.
 //!
 //! - Every native method of the Java side is declared in `org.staplekit.Native`, and implemented
-//!   by one `Java_org_staplekit_Native_*` export in [`engine`], [`chain`] or [`testing`].
+//!   by one `Java_org_staplekit_Native_*` export in [`engine`], [`chain`], [`logging`] or
+//!   [`testing`].
 //! - Every export runs its body through `EnvUnowned::with_env`, which catches panics, and maps
 //!   the outcome with [`error::ThrowJava`]: a [`error::BridgeError`] becomes a specific Java
 //!   exception and a panic becomes `org.staplekit.NativePanicException`. A panic never unwinds
@@ -14,6 +15,7 @@
 //!   never while a call that uses it runs (a read-write lock per handle, with a `Cleaner` as the
 //!   safety net); a zero handle (a closed object) is refused with `IllegalStateException`.
 //! - Chains are parsed once, natively, and reused by every handshake through their handle.
+//! - The crate's `log` records reach Java's `System.Logger` ([`logging`]).
 
 mod chain;
 mod convert;
@@ -21,4 +23,5 @@ mod engine;
 mod error;
 mod handle;
 mod java;
+mod logging;
 mod testing;

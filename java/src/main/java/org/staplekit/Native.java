@@ -12,9 +12,16 @@ package org.staplekit;
 final class Native {
     static {
         NativeLibrary.load();
+        NativeLog.install();
     }
 
     private Native() {}
+
+    /**
+     * Routes the library's log records to {@link NativeLog}, dropping those more verbose than
+     * {@code maxLevel} (0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace).
+     */
+    static native void loggingInit(int maxLevel);
 
     /** Every property key the engine reads. */
     static native String[] propertyKeys();

@@ -48,6 +48,10 @@ public final class JvmDemo {
 
     /** Runs the demo; exits non-zero if a step does not go as described. */
     public static void main(String[] args) throws Exception {
+        // Short log lines, and from the engine only what matters here (warnings, e.g. REVOKED).
+        System.setProperty("java.util.logging.SimpleFormatter.format", "    log %4$s: %5$s%6$s%n");
+        java.util.logging.Logger.getLogger("org.staplekit.native")
+                .setLevel(java.util.logging.Level.WARNING);
         Security.setProperty("ocsp.enable", "false");
         Path dir = Files.createTempDirectory("staplekit-jvm-demo");
         try (TestPki pki = TestPki.start(dir)) {
