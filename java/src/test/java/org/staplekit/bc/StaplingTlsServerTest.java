@@ -1,5 +1,6 @@
 package org.staplekit.bc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,10 +17,16 @@ import java.security.cert.X509Certificate;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Properties;
+import java.util.Vector;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.CertificateStatus;
+import org.bouncycastle.tls.CertificateStatusRequest;
+import org.bouncycastle.tls.CertificateStatusRequestItemV2;
+import org.bouncycastle.tls.CertificateStatusType;
 import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.OCSPStatusRequest;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.ServerOnlyTlsAuthentication;
 import org.bouncycastle.tls.TlsAuthentication;
@@ -220,6 +227,79 @@ class StaplingTlsServerTest {
             TlsFatalAlertReceived alert = assertThrows(TlsFatalAlertReceived.class,
                     () -> protocol.connect(new MalformedStatusClient(extension)));
             assertEquals(AlertDescription.decode_error, alert.getAlertDescription());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {STATUS_REQUEST, STATUS_REQUEST_V2})
+    void aClientAskingForPlainOcspGetsTheLeafsResponseUnderTheExtensionItUsed(int extension)
+            throws Exception {
+        try (StaplingEngine engine = engine();
+                CertificateChain chain = engine.parseChain(pki.leafChain());
+                LoopbackServer server = new LoopbackServer(engine, chain, leafKey());
+                Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            TlsClientProtocol protocol =
+                    new TlsClientProtocol(socket.getInputStream(), socket.getOutputStream());
+            OcspClient client = new OcspClient(extension == STATUS_REQUEST_V2);
+            protocol.connect(client);
+            protocol.close();
+
+            assertNotNull(client.status, "the client received a CertificateStatus");
+            assertEquals(CertificateStatusType.ocsp, client.status.getStatusType());
+            assertArrayEquals(server.connection(0).staple.ocspResponses().get(0),
+                    client.status.getOCSPResponse().getEncoded(), "the engine's bytes, unchanged");
+            List<Integer> extensions = ServerHello.extensionTypes(server.connection(0).sent);
+            assertTrue(extensions.contains(extension), extensions.toString());
+            assertFalse(extensions.contains(extension == STATUS_REQUEST ? STATUS_REQUEST_V2
+                    : STATUS_REQUEST), extensions.toString());
+        }
+    }
+
+    /**
+     * A Bouncy Castle TLS 1.2 client asking for the leaf's status only: with
+     * {@code status_request} (Bouncy Castle's default), or with {@code status_request_v2}
+     * holding one {@code ocsp} item.
+     */
+    private static final class OcspClient extends DefaultTlsClient {
+        private final boolean v2;
+        CertificateStatus status;
+
+        OcspClient(boolean v2) {
+            super(new JcaTlsCryptoProvider().create(new SecureRandom()));
+            this.v2 = v2;
+        }
+
+        @Override
+        protected ProtocolVersion[] getSupportedVersions() {
+            return ProtocolVersion.TLSv12.only();
+        }
+
+        @Override
+        protected CertificateStatusRequest getCertificateStatusRequest() {
+            return v2 ? null : super.getCertificateStatusRequest();
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        protected Vector getMultiCertStatusRequest() {
+            if (!v2) {
+                return null;
+            }
+            Vector items = new Vector();
+            items.add(new CertificateStatusRequestItemV2(CertificateStatusType.ocsp,
+                    new OCSPStatusRequest(null, null)));
+            return items;
+        }
+
+        @Override
+        public TlsAuthentication getAuthentication() {
+            return new ServerOnlyTlsAuthentication() {
+                @Override
+                public void notifyServerCertificate(TlsServerCertificate certificate) {
+                    status = certificate.getCertificateStatus();
+                }
+            };
         }
     }
 
