@@ -42,6 +42,36 @@ pub enum Staple {
     },
 }
 
+impl Staple {
+    /// The DER OCSP responses this staple carries, one item per certificate of the chain (leaf
+    /// first, `None` where there is none). A TLS <= 1.2 `ocsp` staple has the leaf's only. For TLS
+    /// stacks that take responses rather than encoded messages (Bouncy Castle's
+    /// `CertificateStatus`, for one).
+    pub fn ocsp_responses(&self) -> Vec<Option<Vec<u8>>> {
+        // The engine encoded these bytes itself, so they parse; were they ever not to, the
+        // certificate would simply get no response here.
+        let decode_failed = |e: ExtensionError| warn!("cannot read back a staple: {e}");
+        match self {
+            Staple::CertificateStatus { message, .. } => {
+                match tls::parse_certificate_status(message).map_err(decode_failed) {
+                    Ok(tls::CertificateStatus::Ocsp(der)) => vec![Some(der)],
+                    Ok(tls::CertificateStatus::OcspMulti(list)) => list,
+                    Err(()) => Vec::new(),
+                }
+            }
+            Staple::Tls13 { entries } => entries
+                .iter()
+                .map(|entry| {
+                    let data = entry.as_deref()?;
+                    tls::parse_certificate_entry_status_request(data)
+                        .map_err(decode_failed)
+                        .ok()
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Why an engine could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -194,6 +224,15 @@ impl StaplingEngine {
         self.responses(chain, &[0], &request)[0]
             .as_ref()
             .map(|r| r.der.clone())
+    }
+
+    /// Starts fetching a response for every certificate of `chain` that has none in the cache, and
+    /// returns at once; the handshakes that follow find them there. For servers that load a chain
+    /// at start-up (the JDK has no equivalent: its first handshake waits for the fetches).
+    pub fn prefetch(&self, chain: &Chain) {
+        let all: Vec<usize> = (0..chain.len()).collect();
+        // Nobody waits: each fetch fills the cache, and its result has no receiver.
+        let _ = self.start(chain, &all, &[], true);
     }
 
     /// Asks every certificate's responder now (the cache is not consulted, but is filled), waiting

@@ -1,0 +1,75 @@
+package org.staplekit;
+
+/**
+ * Every native method of the library, implemented by the {@code Java_org_staplekit_Native_*}
+ * exports of the crate's {@code src/jni} module. Internal: the public API wraps these calls with
+ * lifetime checks ({@link NativeHandle}).
+ *
+ * <p>Handles are addresses of Rust values; a zero handle is refused with
+ * {@link IllegalStateException}. Every method catches Rust panics and throws
+ * {@link NativePanicException} instead. Keep the signatures in sync with {@code src/jni}.
+ */
+final class Native {
+    static {
+        NativeLibrary.load();
+        NativeLog.install();
+    }
+
+    private Native() {}
+
+    /**
+     * Routes the library's log records to {@link NativeLog}, dropping those more verbose than
+     * {@code maxLevel} (0 off, 1 error, 2 warn, 3 info, 4 debug, 5 trace).
+     */
+    static native void loggingInit(int maxLevel);
+
+    /** Every property key the engine reads. */
+    static native String[] propertyKeys();
+
+    /**
+     * Loads the configuration ({@code keys[i] = values[i]} over the optional file, over the
+     * defaults) and starts an engine.
+     */
+    static native long engineCreate(String[] keys, String[] values, String propertiesFile)
+            throws StaplingException;
+
+    /** What the engine's configuration did not take as written. */
+    static native String[] engineWarnings(long engine);
+
+    /** Frees an engine. */
+    static native void engineFree(long engine);
+
+    /** The ServerHello decision, as the ordinal of a {@link Selection}. */
+    static native int engineSelect(long engine, byte[] statusRequest, byte[] statusRequestV2,
+            int protocolVersion, boolean resumed, int chainLength)
+            throws MalformedStatusRequestException;
+
+    /** What to staple, or null for nothing. */
+    static native Staple engineStaple(long engine, long chain, byte[] statusRequest,
+            byte[] statusRequestV2, int protocolVersion, boolean resumed)
+            throws MalformedStatusRequestException;
+
+    /** Starts fetching a chain's responses into the cache; returns at once. */
+    static native void enginePrefetch(long engine, long chain);
+
+    /** Asks every responder of a chain now and reports each certificate. */
+    static native CertificateReport[] engineCheck(long engine, long chain, long waitMillis);
+
+    /** Parses a DER chain, leaf first. */
+    static native long chainParse(long engine, byte[][] certificates) throws InvalidChainException;
+
+    /** Frees a chain. */
+    static native void chainFree(long chain);
+
+    /** Panics in Rust, to prove that a panic reaches Java as {@link NativePanicException}. */
+    static native void testingPanic(String message);
+
+    /** Writes the test PKI into an existing directory and starts its two OCSP responders. */
+    static native long fixtureStart(String directory) throws StaplingException;
+
+    /** The root's and the intermediate's responder URLs. */
+    static native String[] fixtureResponderUrls(long fixture);
+
+    /** Stops a fixture's responders. */
+    static native void fixtureStop(long fixture);
+}

@@ -1,0 +1,222 @@
+package org.staplekit;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.security.Security;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The native OCSP stapling engine: the JDK's {@code jdk.tls.stapling.*} behaviour (selection,
+ * cache, fetch deadline) with verified responses, for TLS stacks that let a server fill the
+ * ServerHello and CertificateStatus themselves (see {@code org.staplekit.bc}).
+ *
+ * <p>One engine serves every handshake of a server and is thread-safe. Parse each certificate
+ * chain once ({@link #parseChain}), then per handshake call {@link #staple} before writing the
+ * ServerHello: when it returns nothing, assert no status extension at all.
+ *
+ * <p>Close the engine when the server stops; {@link #close()} is idempotent and waits for calls
+ * in flight (a {@link #staple} call may wait up to {@code jdk.tls.stapling.responseTimeout}).
+ * Calls after close throw {@link IllegalStateException}. A {@link java.lang.ref.Cleaner} frees
+ * an engine that was never closed.
+ */
+public final class StaplingEngine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StaplingEngine.class.getName());
+
+    private final NativeHandle handle;
+    private final List<String> warnings;
+
+    private StaplingEngine(long handle) {
+        this.handle = new NativeHandle("StaplingEngine", handle, Native::engineFree);
+        this.warnings = Collections.unmodifiableList(
+                Arrays.asList(this.handle.call(Native::engineWarnings)));
+        for (String warning : warnings) {
+            LOG.log(Level.WARNING, warning);
+        }
+    }
+
+    /**
+     * An engine configured by {@code properties} (read like {@code -Dkey=value}), over the
+     * {@code java.security}-format file {@code propertiesFile} if not null, over the defaults.
+     *
+     * @throws ConfigurationException if the file cannot be read, an
+     *     {@code enableStatusRequestExtension} flag is neither true nor false, or the issuers file
+     *     cannot be read
+     * @throws StaplingException if the engine cannot start (HTTP client, threads)
+     */
+    public static StaplingEngine create(Map<String, String> properties, Path propertiesFile)
+            throws StaplingException {
+        String[] keys = new String[properties.size()];
+        String[] values = new String[properties.size()];
+        int i = 0;
+        for (Map.Entry<String, String> entry : properties.entrySet()) {
+            keys[i] = Objects.requireNonNull(entry.getKey(), "property key");
+            values[i] = Objects.requireNonNull(entry.getValue(), "value of " + entry.getKey());
+            i++;
+        }
+        String file = propertiesFile == null ? null : propertiesFile.toString();
+        return new StaplingEngine(Native.engineCreate(keys, values, file));
+    }
+
+    /** An engine configured by these properties over the defaults. */
+    public static StaplingEngine fromProperties(Properties properties) throws StaplingException {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            map.put(key, properties.getProperty(key));
+        }
+        return create(map, null);
+    }
+
+    /**
+     * An engine configured as the JVM is: each property from the system properties
+     * ({@code -D}), else from the security properties ({@code java.security}), else its default.
+     */
+    public static StaplingEngine fromJvmSettings() throws StaplingException {
+        return create(jvmSettings(), null);
+    }
+
+    /**
+     * The JVM's value of every property the engine reads: the system property, else the
+     * security property. Unset properties are left out.
+     */
+    public static Map<String, String> jvmSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String key : Native.propertyKeys()) {
+            String value = System.getProperty(key);
+            if (value == null) {
+                value = Security.getProperty(key);
+            }
+            if (value != null) {
+                settings.put(key, value);
+            }
+        }
+        return settings;
+    }
+
+    /** Every property key the engine reads, in listing order. */
+    public static List<String> propertyKeys() {
+        return Collections.unmodifiableList(Arrays.asList(Native.propertyKeys()));
+    }
+
+    /**
+     * What the configuration did not take as written (bad values replaced, likely typos), each
+     * naming the key, the value, where it came from and what is used instead. Also logged.
+     */
+    public List<String> configurationWarnings() {
+        return warnings;
+    }
+
+    /**
+     * Parses a chain, leaf first; issuers are found in the chain or in
+     * {@code staplekit.stapling.issuers}.
+     *
+     * @throws InvalidChainException if the chain is empty or a certificate is not valid X.509
+     */
+    public CertificateChain parseChain(List<X509Certificate> certificates)
+            throws InvalidChainException {
+        List<X509Certificate> copy = new ArrayList<>(certificates);
+        byte[][] der = new byte[copy.size()][];
+        for (int i = 0; i < der.length; i++) {
+            try {
+                der[i] = Objects.requireNonNull(copy.get(i), "certificate " + i).getEncoded();
+            } catch (CertificateEncodingException e) {
+                throw new InvalidChainException("certificate " + i + " cannot be encoded: " + e);
+            }
+        }
+        long chain = handle.call(engine -> Native.chainParse(engine, der));
+        return new CertificateChain(copy, chain);
+    }
+
+    /** Parses a chain, leaf first (see {@link #parseChain(List)}). */
+    public CertificateChain parseChain(X509Certificate... certificates)
+            throws InvalidChainException {
+        return parseChain(Arrays.asList(certificates));
+    }
+
+    /**
+     * What the ServerHello would assert for this ClientHello and a chain of
+     * {@code chainLength} certificates, without fetching anything.
+     *
+     * @throws MalformedStatusRequestException if a status extension the JDK would read is
+     *     malformed (answer with a decode_error alert)
+     */
+    public Selection select(ClientStatusRequest request, int chainLength)
+            throws MalformedStatusRequestException {
+        Objects.requireNonNull(request, "request");
+        int code = handle.call(engine -> Native.engineSelect(engine, request.statusRequest(),
+                request.statusRequestV2(), request.version().wire(), request.resumed(),
+                chainLength));
+        return Selection.fromCode(code);
+    }
+
+    /**
+     * Decides and builds what to staple for one handshake: selects as the JDK does, takes
+     * responses from the cache or fetches them (waiting at most
+     * {@code jdk.tls.stapling.responseTimeout}), and encodes them. Empty: assert no status
+     * extension and send no CertificateStatus.
+     *
+     * @throws MalformedStatusRequestException if a status extension is malformed (answer with a
+     *     decode_error alert)
+     */
+    public Optional<Staple> staple(ClientStatusRequest request, CertificateChain chain)
+            throws MalformedStatusRequestException {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(chain, "chain");
+        Staple staple = handle.call(engine -> chain.handle().call(parsed ->
+                Native.engineStaple(engine, parsed, request.statusRequest(),
+                        request.statusRequestV2(), request.version().wire(), request.resumed())));
+        return Optional.ofNullable(staple);
+    }
+
+    /**
+     * Starts fetching a response for every certificate of the chain that has none cached, and
+     * returns at once, so that the first handshakes need not wait for responders.
+     */
+    public void prefetch(CertificateChain chain) {
+        Objects.requireNonNull(chain, "chain");
+        handle.call(engine -> chain.handle().call(parsed -> {
+            Native.enginePrefetch(engine, parsed);
+            return null;
+        }));
+    }
+
+    /**
+     * Asks every certificate's responder now (filling the cache), waiting at most {@code wait},
+     * and reports each certificate, leaf first. For tools and health checks.
+     */
+    public List<CertificateReport> check(CertificateChain chain, Duration wait) {
+        Objects.requireNonNull(chain, "chain");
+        long millis = wait.toMillis();
+        CertificateReport[] reports = handle.call(engine -> chain.handle().call(parsed ->
+                Native.engineCheck(engine, parsed, millis)));
+        return Collections.unmodifiableList(Arrays.asList(reports));
+    }
+
+    NativeHandle handle() {
+        return handle;
+    }
+
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    /**
+     * Stops the engine once calls in flight have returned. Idempotent. Chains it parsed stay
+     * usable with other engines.
+     */
+    @Override
+    public void close() {
+        handle.close();
+    }
+}
