@@ -75,7 +75,12 @@ struct ServeArgs {
 /// Parses the command line, runs the command and turns errors into one line on stderr.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    // The demo prints its own readable account; its logs would only interleave with it.
+    let default_filter = match cli.command {
+        Command::Demo => "warn",
+        _ => "warn,staplekit=info",
+    };
+    init_logging(default_filter);
     let result = match &cli.command {
         Command::Status(args) => status::run(&cli.settings, args),
         Command::Config => config_cmd::run(&cli.settings),
@@ -91,11 +96,9 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// Logs go to stderr; `RUST_LOG` overrides the default (warnings, and staplekit's own info lines).
-fn init_logging() {
-    env_logger::Builder::from_env(
-        env_logger::Env::default().default_filter_or("warn,staplekit=info"),
-    )
-    .format_timestamp_millis()
-    .init();
+/// Logs go to stderr; `RUST_LOG` overrides the default filter.
+fn init_logging(default_filter: &str) {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(default_filter))
+        .format_timestamp_millis()
+        .init();
 }
