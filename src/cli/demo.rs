@@ -15,7 +15,8 @@ use staplekit::ocsp::response::rfc3339;
 use staplekit::ocsp::Status;
 use staplekit::report::{CertificateReport, Outcome};
 use staplekit::testkit::pki::{TestPki, TestPkiOptions};
-use staplekit::testkit::responder::{Authority, CertState, OcspResponder};
+use staplekit::testkit::responder::OcspResponder;
+use staplekit::testkit::served_pki::serve_test_pki;
 use staplekit::StaplingEngine;
 
 use super::demo_client::{self, StapleCheck};
@@ -132,22 +133,8 @@ pub fn run(settings: &Settings) -> Result<ExitCode, CliError> {
 
 /// Registers both CAs with their delegated signers; the leaf and the intermediate are GOOD.
 fn register(responder: &OcspResponder, pki: &TestPki) -> Result<(), CliError> {
-    for (authority, signer) in [
-        (&pki.intermediate, &pki.intermediate_ocsp_signer),
-        (&pki.root, &pki.root_ocsp_signer),
-    ] {
-        responder
-            .add_authority(Authority {
-                issuer_der: authority.cert().der.clone(),
-                signer_cert_der: signer.der.clone(),
-                signer_key_pkcs8: signer.key_pkcs8_der.clone(),
-                include_signer_cert: true,
-            })
-            .map_err(|e| other("cannot register a CA with the OCSP responder", e))?;
-    }
-    responder.set_status(&pki.leaf.serial, CertState::Good);
-    responder.set_status(&pki.intermediate.cert().serial, CertState::Good);
-    Ok(())
+    serve_test_pki(responder, pki)
+        .map_err(|e| other("cannot register a CA with the OCSP responder", e))
 }
 
 /// `leaf good`, `root not asked (self-signed certificate)`... for the demo's three-certificate chain.

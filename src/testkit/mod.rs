@@ -5,7 +5,9 @@
 //! - [`openssl`]: OpenSSL's own OCSP responder (`openssl ocsp -port`) as a child process, a
 //!   reference to test against.
 //! - [`responder`]: an OCSP responder of the project's own, in process, with injectable faults.
+//! - [`served_pki`]: the standard PKI registered with that responder.
 
 pub mod openssl;
 pub mod pki;
 pub mod responder;
+pub mod served_pki;

@@ -9,7 +9,8 @@ use staplekit::ocsp::{Status, VerifiedResponse};
 use staplekit::report::{CertificateReport, FetchFailure, Outcome};
 use staplekit::testkit::openssl::{reserve_port, OpensslResponder, ResponderConfig};
 use staplekit::testkit::pki::{IndexFiles, PemFiles, TestPki, TestPkiOptions};
-use staplekit::testkit::responder::{Authority, CertState, OcspResponder};
+use staplekit::testkit::responder::OcspResponder;
+use staplekit::testkit::served_pki::serve_test_pki;
 use staplekit::{Chain, StaplingEngine};
 use tempfile::TempDir;
 
@@ -112,28 +113,7 @@ impl OwnPki {
         let responder = OcspResponder::bind("127.0.0.1:0").expect("bind the responder");
         let url = responder.url();
         let pki = TestPki::generate(&TestPkiOptions::new(Some(&url), Some(&url))).expect("PKI");
-        for (authority, signer) in [
-            (&pki.intermediate, &pki.intermediate_ocsp_signer),
-            (&pki.root, &pki.root_ocsp_signer),
-        ] {
-            responder
-                .add_authority(Authority {
-                    issuer_der: authority.cert().der.clone(),
-                    signer_cert_der: signer.der.clone(),
-                    signer_key_pkcs8: signer.key_pkcs8_der.clone(),
-                    include_signer_cert: true,
-                })
-                .expect("register the authority");
-        }
-        responder.set_status(&pki.leaf.serial, CertState::Good);
-        responder.set_status(&pki.intermediate.cert().serial, CertState::Good);
-        responder.set_status(
-            &pki.revoked_leaf.serial,
-            CertState::Revoked {
-                at: pki.revoked_at,
-                reason: Some(1),
-            },
-        );
+        serve_test_pki(&responder, &pki).expect("register the PKI with the responder");
         Self { pki, responder }
     }
 
