@@ -6,26 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Security;
-import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.PKIXBuilderParameters;
-import java.security.cert.PKIXRevocationChecker;
-import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
-import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPResp;
@@ -95,7 +87,7 @@ public final class JvmDemo {
 
     private static boolean connect(int port, String protocol, X509Certificate root, boolean good)
             throws Exception {
-        try (SSLSocket socket = (SSLSocket) client(root).getSocketFactory()
+        try (SSLSocket socket = (SSLSocket) JdkClientContext.trusting(root, true).getSocketFactory()
                 .createSocket("localhost", port)) {
             socket.setSoTimeout(20_000);
             socket.setEnabledProtocols(new String[] {protocol});
@@ -115,24 +107,6 @@ public final class JvmDemo {
                     + (reason == null ? e.getMessage() : reason));
             return !good && reason == CertPathValidatorException.BasicReason.REVOKED;
         }
-    }
-
-    /** An SSLContext trusting the root that checks every certificate's status, no fallback. */
-    private static SSLContext client(X509Certificate root)
-            throws GeneralSecurityException, IOException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("root", root);
-        PKIXBuilderParameters parameters = new PKIXBuilderParameters(trust, new X509CertSelector());
-        PKIXRevocationChecker checker =
-                (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
-        checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.NO_FALLBACK));
-        parameters.addCertPathChecker(checker);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(new CertPathTrustManagerParameters(parameters));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     /** "3 status responses: leaf GOOD, intermediate GOOD, root none". */

@@ -3,22 +3,15 @@ package org.staplekit.bc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.Security;
-import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.PKIXBuilderParameters;
-import java.security.cert.PKIXRevocationChecker;
-import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
+import org.staplekit.tools.JdkClientContext;
 
 /**
  * The JDK's own TLS client (SunJSSE) as the peer: it asks for status with both extensions (TLS
@@ -62,22 +55,7 @@ public final class JdkClient {
     /** An SSLContext trusting {@code root}, checking revocation when {@code checkRevocation}. */
     public static SSLContext context(X509Certificate root, boolean checkRevocation)
             throws GeneralSecurityException, IOException {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("root", root);
-        PKIXBuilderParameters parameters = new PKIXBuilderParameters(trust, new X509CertSelector());
-        parameters.setRevocationEnabled(checkRevocation);
-        if (checkRevocation) {
-            PKIXRevocationChecker checker =
-                    (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
-            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.NO_FALLBACK));
-            parameters.addCertPathChecker(checker);
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(new CertPathTrustManagerParameters(parameters));
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
+        return JdkClientContext.trusting(root, checkRevocation);
     }
 
     /** Connects to 127.0.0.1:port with only {@code protocol} enabled and completes a handshake. */
