@@ -4,7 +4,8 @@
 //! - An entry expires at its nextUpdate, and `cacheLifetime` after it was stored when that is
 //!   positive, whichever comes first (the JDK's cache lifetime applies to every entry).
 //! - A response without nextUpdate is not cached when `cacheLifetime` is 0.
-//! - Only stapleable (GOOD or REVOKED) responses are stored.
+//! - Only stapleable (GOOD or REVOKED) responses are stored, and an older answer (thisUpdate)
+//!   never replaces a valid GOOD one.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -70,7 +71,17 @@ impl ResponseCache {
             (None, Some(life)) => Some(life),
             (None, None) => return false,
         };
-        self.lock().put(id, Entry { response, expires });
+        let mut entries = self.lock();
+        // Keep the last good: a still-valid entry is not replaced by an older answer (a REVOKED
+        // one always replaces it, so that clients learn it).
+        if let Some(held) = entries.peek(&id) {
+            let valid = held.expires.is_none_or(|expires| now < expires);
+            let revoked = matches!(response.status, crate::ocsp::Status::Revoked(_));
+            if valid && !revoked && response.this_update < held.response.this_update {
+                return false;
+            }
+        }
+        entries.put(id, Entry { response, expires });
         true
     }
 
@@ -163,6 +174,27 @@ mod tests {
             reason: None,
         });
         assert!(cache.insert(id(2), response(revoked, Some(now + HOUR)), now));
+    }
+
+    #[test]
+    fn an_older_answer_does_not_replace_a_valid_one_but_revoked_does() {
+        let now = SystemTime::now();
+        let cache = ResponseCache::new(10, HOUR);
+        let newer = response(Status::Good, Some(now + HOUR));
+        assert!(cache.insert(id(1), newer.clone(), now));
+        let mut older = (*newer).clone();
+        older.this_update = now - HOUR;
+        assert!(!cache.insert(id(1), Arc::new(older.clone()), now));
+        assert_eq!(
+            cache.get(&id(1), now).unwrap().this_update,
+            newer.this_update
+        );
+        older.status = Status::Revoked(crate::ocsp::RevocationInfo {
+            time: now,
+            reason: None,
+        });
+        assert!(cache.insert(id(1), Arc::new(older), now));
+        assert_eq!(cache.get(&id(1), now).unwrap().status.name(), "revoked");
     }
 
     #[test]

@@ -74,6 +74,20 @@ pub enum TransportError {
     },
 }
 
+impl TransportError {
+    /// A short stable name for counting failures by kind (`transport.<name>` in statistics).
+    pub fn label(&self) -> &'static str {
+        match self {
+            TransportError::Setup(_) => "setup",
+            TransportError::Connect { .. } => "connect",
+            TransportError::Timeout { .. } => "timeout",
+            TransportError::HttpStatus { .. } => "http-status",
+            TransportError::TooLarge { .. } => "too-large",
+            TransportError::Io { .. } => "io",
+        }
+    }
+}
+
 /// A blocking HTTP client for OCSP, shared by the fetch threads.
 #[derive(Debug, Clone)]
 pub struct OcspHttpClient {

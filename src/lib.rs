@@ -4,6 +4,7 @@
 //! the only one allowed `unsafe` (its exports need `#[unsafe(no_mangle)]`, its handles raw pointers).
 #![deny(unsafe_code)]
 
+pub mod background;
 pub mod cache;
 pub mod chain;
 pub mod config;
@@ -12,7 +13,9 @@ pub mod fetch;
 #[allow(unsafe_code)]
 mod jni;
 pub mod ocsp;
+pub mod persist;
 pub mod report;
+pub mod stats;
 pub mod testkit;
 pub mod tls;
 

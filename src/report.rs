@@ -38,12 +38,26 @@ pub enum FetchFailure {
     /// The fetch did not finish before the caller's deadline (it may still fill the cache).
     #[error("no answer before the deadline of {0} ms")]
     DeadlinePassed(u128),
+    /// There is no responder to ask (no AIA OCSP URL, no `jdk.tls.stapling.responderURI`).
+    #[error("no OCSP responder to ask")]
+    NoResponder,
 }
 
 impl FetchFailure {
     /// True for "an answer came and failed verification"; false for "no usable answer".
     pub fn is_invalid_answer(&self) -> bool {
         matches!(self, FetchFailure::Rejected(r) if !r.is_unavailable())
+    }
+
+    /// A short stable name of the kind of failure, for statistics: `transport.<kind>`,
+    /// `rejected.<kind>` or `deadline`.
+    pub fn label(&self) -> String {
+        match self {
+            FetchFailure::Transport(e) => format!("transport.{}", e.label()),
+            FetchFailure::Rejected(r) => format!("rejected.{}", r.label()),
+            FetchFailure::DeadlinePassed(_) => "deadline".to_string(),
+            FetchFailure::NoResponder => "no-responder".to_string(),
+        }
     }
 }
 

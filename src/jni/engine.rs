@@ -180,7 +180,7 @@ pub extern "system" fn Java_org_staplekit_Native_enginePrefetch<'local>(
             // SAFETY: NativeResource keeps both handles alive for the call (see `handle`).
             let handle: &EngineHandle = unsafe { borrow(engine, ENGINE) }?;
             let chain: &Chain = unsafe { borrow(chain, CHAIN) }?;
-            handle.engine.prefetch(chain);
+            handle.engine.register(chain, None);
             Ok(())
         })
         .resolve::<ThrowJava>()

@@ -8,4 +8,4 @@ pub mod verify;
 
 pub use cert_id::{CertIdError, CertIdentity};
 pub use response::{RevocationInfo, Signer, Status, VerifiedResponse};
-pub use verify::{verify_response, Expected, Rejection, VerifyPolicy};
+pub use verify::{covers, verify_response, Expected, Rejection, VerifyPolicy};

@@ -76,6 +76,25 @@ impl Rejection {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, Rejection::NotSuccessful(_))
     }
+
+    /// A short stable name for counting rejections by kind (`rejected.<name>` in statistics).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Rejection::TooLarge { .. } => "too-large",
+            Rejection::Malformed(_) => "malformed",
+            Rejection::NotSuccessful(_) => "not-successful",
+            Rejection::UnsupportedResponseType(_) => "unsupported-type",
+            Rejection::UnknownSigner(_) => "unknown-signer",
+            Rejection::Signature(_) => "bad-signature",
+            Rejection::DelegateNotIssuedByIssuer(_) => "delegate-not-issued-by-issuer",
+            Rejection::DelegateNotAuthorized(_) => "delegate-not-authorized",
+            Rejection::DelegateNotValidNow(_) => "delegate-not-valid-now",
+            Rejection::NoMatchingResponse => "wrong-certificate",
+            Rejection::NotYetValid(_) => "not-yet-valid",
+            Rejection::Expired(_) => "expired",
+            Rejection::NonceMismatch => "nonce-mismatch",
+        }
+    }
 }
 
 /// The certificate whose status is asked, and what the answer is checked against.
@@ -117,28 +136,8 @@ pub fn verify_response(
     expected: &Expected<'_>,
     policy: &VerifyPolicy,
 ) -> Result<VerifiedResponse, Rejection> {
-    if der.len() > policy.max_response_bytes {
-        return Err(Rejection::TooLarge {
-            size: der.len(),
-            limit: policy.max_response_bytes,
-        });
-    }
-    let malformed = |e: der::Error| Rejection::Malformed(e.to_string());
-    let response = OcspResponse::from_der(der).map_err(malformed)?;
-    if response.response_status != OcspResponseStatus::Successful {
-        return Err(Rejection::NotSuccessful(status_name(
-            response.response_status,
-        )));
-    }
-    let bytes = response
-        .response_bytes
-        .ok_or_else(|| Rejection::Malformed("successful response without responseBytes".into()))?;
-    if bytes.response_type != ID_PKIX_OCSP_BASIC {
-        return Err(Rejection::UnsupportedResponseType(
-            bytes.response_type.to_string(),
-        ));
-    }
-    let parts = SignedParts::from_der(bytes.response.as_bytes()).map_err(malformed)?;
+    let response = read_basic_response(der, policy.max_response_bytes)?;
+    let parts = response.parts()?;
     let tbs = parts.tbs_response_data.to_der().map_err(malformed)?;
     let data = ResponseData::from_der(&tbs).map_err(malformed)?;
 
@@ -197,6 +196,64 @@ pub fn verify_response(
         produced_at: data.produced_at.0.to_system_time(),
         signer: signer.0,
     })
+}
+
+/// Whether `der` (a successful basic OCSP response, not verified) has a SingleResponse for `id`:
+/// to tell which certificate an operator-provided response file is about before verifying it.
+pub fn covers(der: &[u8], id: &CertIdentity, max_response_bytes: usize) -> Result<bool, Rejection> {
+    let data = read_basic_response(der, max_response_bytes)?.data()?;
+    Ok(data.responses.iter().any(|r| id.matches(&r.cert_id)))
+}
+
+/// The outer layers of a response, checked: size, DER, responseStatus, response type.
+struct BasicResponse {
+    /// The BasicOCSPResponse DER.
+    basic: Vec<u8>,
+}
+
+fn malformed(e: der::Error) -> Rejection {
+    Rejection::Malformed(e.to_string())
+}
+
+fn read_basic_response(der: &[u8], max_response_bytes: usize) -> Result<BasicResponse, Rejection> {
+    if der.len() > max_response_bytes {
+        return Err(Rejection::TooLarge {
+            size: der.len(),
+            limit: max_response_bytes,
+        });
+    }
+    let response = OcspResponse::from_der(der).map_err(malformed)?;
+    if response.response_status != OcspResponseStatus::Successful {
+        return Err(Rejection::NotSuccessful(status_name(
+            response.response_status,
+        )));
+    }
+    let bytes = response
+        .response_bytes
+        .ok_or_else(|| Rejection::Malformed("successful response without responseBytes".into()))?;
+    if bytes.response_type != ID_PKIX_OCSP_BASIC {
+        return Err(Rejection::UnsupportedResponseType(
+            bytes.response_type.to_string(),
+        ));
+    }
+    Ok(BasicResponse {
+        basic: bytes.response.as_bytes().to_vec(),
+    })
+}
+
+impl BasicResponse {
+    fn parts(&self) -> Result<SignedParts<'_>, Rejection> {
+        SignedParts::from_der(&self.basic).map_err(malformed)
+    }
+
+    fn data(&self) -> Result<ResponseData, Rejection> {
+        let tbs = self
+            .parts()?
+            .tbs_response_data
+            .to_der()
+            .map_err(malformed)?;
+        ResponseData::from_der(&tbs).map_err(malformed)
+    }
 }
 
 fn parse_issuer(issuer_der: &[u8]) -> Result<(X509Certificate<'_>, PublicKey), Rejection> {

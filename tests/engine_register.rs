@@ -1,4 +1,4 @@
-//! `StaplingEngine::prefetch` and `Staple::ocsp_responses`, the two engine calls the JNI bridge
+//! `StaplingEngine::register` and `Staple::ocsp_responses`, the two engine calls the JNI bridge
 //! added, against OpenSSL's own responders.
 
 mod common;
@@ -23,7 +23,7 @@ fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static
 }
 
 #[test]
-fn prefetch_fills_the_cache_without_waiting() {
+fn register_fetches_in_the_background_without_waiting() {
     let fx = OpensslPki::start();
     // A zero timeout staples cache hits only, so a staple proves what the cache holds.
     let engine = engine(&[("jdk.tls.stapling.responseTimeout", "0")]);
@@ -36,10 +36,10 @@ fn prefetch_fills_the_cache_without_waiting() {
     );
 
     let started = Instant::now();
-    engine.prefetch(&chain);
+    engine.register(&chain, None);
     assert!(
         started.elapsed() < Duration::from_secs(1),
-        "prefetch returns before the fetches finish"
+        "register returns before the fetches finish"
     );
 
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -52,7 +52,10 @@ fn prefetch_fills_the_cache_without_waiting() {
         if responses.iter().filter(|r| r.is_some()).count() == 2 {
             break responses;
         }
-        assert!(Instant::now() < deadline, "prefetch never filled the cache");
+        assert!(
+            Instant::now() < deadline,
+            "registering never brought the responses"
+        );
         thread::sleep(Duration::from_millis(50));
     };
     assert!(responses[0].is_some() && responses[1].is_some());

@@ -1,0 +1,10 @@
+//! Work done ahead of handshakes: registered certificates, what they hold, and the refresher
+//! that keeps it fresh.
+
+pub mod held;
+pub mod registry;
+pub mod timing;
+
+pub use held::{Held, KeepReason, ResponseSource, Verdict};
+pub use registry::{FetchTarget, Lookup, Registry, StaticFile};
+pub use timing::RefreshTiming;

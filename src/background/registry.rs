@@ -1,0 +1,486 @@
+//! The registered certificates: the response each holds, when the refresher asks again, and how
+//! its fetches went. One lock guards it all; the refresher waits on its condition variable.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use log::{info, warn};
+use url::Url;
+
+use super::held::{judge, Held, ResponseSource, Verdict};
+use super::timing::{jitter_sample, RefreshTiming};
+use crate::ocsp::response::rfc3339;
+use crate::ocsp::{CertIdentity, Status, VerifiedResponse};
+use crate::report::FetchFailure;
+use crate::stats::CertificateStats;
+
+/// What a fetch for one certificate needs.
+#[derive(Debug, Clone)]
+pub struct FetchTarget {
+    /// The certificate's CertID.
+    pub id: CertIdentity,
+    /// Its issuer (DER), to verify answers.
+    pub issuer_der: Arc<[u8]>,
+    /// Who to ask; `None` when only an operator-provided file can answer.
+    pub responder: Option<Url>,
+    /// Its subject, for logs.
+    pub subject: String,
+}
+
+impl FetchTarget {
+    /// `subject (serial hex)`, for logs.
+    pub fn describe(&self) -> String {
+        format!("{} (serial {})", self.subject, self.id.serial_hex())
+    }
+
+    fn responder_text(&self) -> String {
+        self.responder
+            .as_ref()
+            .map_or_else(|| "no responder".to_string(), Url::to_string)
+    }
+}
+
+/// The answer for a registered certificate, or that it is not registered.
+#[derive(Debug)]
+pub enum Lookup {
+    /// Not registered: handshakes fetch on demand, as the JDK does.
+    NotRegistered,
+    /// Registered, with a response to staple.
+    Held(Arc<VerifiedResponse>),
+    /// Registered, with nothing to staple now; the refresher is on it, so nobody waits.
+    Nothing,
+}
+
+/// An operator-provided response file, and the modification time last read.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its modification time when last read (`None`: never read successfully).
+    pub modified: Option<SystemTime>,
+}
+
+struct Registered {
+    target: FetchTarget,
+    order: u64,
+    chains: usize,
+    held: Option<Held>,
+    static_files: Vec<StaticFile>,
+    next_refresh: Option<SystemTime>,
+    in_flight: bool,
+    failures: u32,
+    last_fetch: Option<SystemTime>,
+    last_error: Option<String>,
+    fetches: BTreeMap<String, u64>,
+    hits: u64,
+    misses: u64,
+    staples_served: u64,
+}
+
+struct State {
+    certs: HashMap<CertIdentity, Registered>,
+    next_order: u64,
+    in_flight: usize,
+    closed: bool,
+}
+
+/// The registered certificates and the refresher's schedule.
+pub struct Registry {
+    state: Mutex<State>,
+    wake: Condvar,
+    lifetime: Duration,
+    timing: RefreshTiming,
+    max_in_flight: usize,
+}
+
+impl Registry {
+    /// An empty registry. `lifetime` is `jdk.tls.stapling.cacheLifetime`; at most `max_in_flight`
+    /// background fetches run at once.
+    pub fn new(lifetime: Duration, timing: RefreshTiming, max_in_flight: usize) -> Self {
+        Self {
+            state: Mutex::new(State {
+                certs: HashMap::new(),
+                next_order: 0,
+                in_flight: 0,
+                closed: false,
+            }),
+            wake: Condvar::new(),
+            lifetime,
+            timing,
+            max_in_flight: max_in_flight.max(1),
+        }
+    }
+
+    /// The response to staple for `id` at `now`, counting the look-up.
+    pub fn lookup(&self, id: &CertIdentity, now: SystemTime) -> Lookup {
+        let mut state = self.lock();
+        let Some(cert) = state.certs.get_mut(id) else {
+            return Lookup::NotRegistered;
+        };
+        match cert
+            .held
+            .as_ref()
+            .filter(|h| h.is_servable(now, self.lifetime))
+        {
+            Some(held) => {
+                cert.hits += 1;
+                Lookup::Held(held.response.clone())
+            }
+            None => {
+                cert.misses += 1;
+                Lookup::Nothing
+            }
+        }
+    }
+
+    /// Counts a handshake that stapled the responses of these certificates.
+    pub fn count_staple<'a>(&self, ids: impl Iterator<Item = &'a CertIdentity>) {
+        let mut state = self.lock();
+        for id in ids {
+            if let Some(cert) = state.certs.get_mut(id) {
+                cert.staples_served += 1;
+            }
+        }
+    }
+
+    /// Registers a certificate (again, for another chain that contains it). Returns true the
+    /// first time.
+    pub fn add(&self, target: FetchTarget) -> bool {
+        let mut state = self.lock();
+        let order = state.next_order;
+        if let Some(cert) = state.certs.get_mut(&target.id) {
+            cert.chains += 1;
+            return false;
+        }
+        state.next_order += 1;
+        state.certs.insert(
+            target.id.clone(),
+            Registered {
+                target,
+                order,
+                chains: 1,
+                held: None,
+                static_files: Vec::new(),
+                next_refresh: None,
+                in_flight: false,
+                failures: 0,
+                last_fetch: None,
+                last_error: None,
+                fetches: BTreeMap::new(),
+                hits: 0,
+                misses: 0,
+                staples_served: 0,
+            },
+        );
+        true
+    }
+
+    /// Drops one registration of `id`; the certificate is forgotten with its last.
+    pub fn remove(&self, id: &CertIdentity) {
+        let mut state = self.lock();
+        if let Some(cert) = state.certs.get_mut(id) {
+            cert.chains -= 1;
+            if cert.chains == 0 {
+                state.certs.remove(id);
+            }
+        }
+    }
+
+    /// Whether `id` is registered.
+    pub fn contains(&self, id: &CertIdentity) -> bool {
+        self.lock().certs.contains_key(id)
+    }
+
+    /// Offers a verified response that was not fetched by the refresher (read from disk or a
+    /// file, or fetched for a handshake). `None`: `id` is not registered.
+    pub fn offer(&self, id: &CertIdentity, held: Held) -> Option<Verdict> {
+        let mut state = self.lock();
+        let cert = state.certs.get_mut(id)?;
+        let verdict = judge(
+            cert.held.as_ref(),
+            &held.response,
+            held.stored_at,
+            self.lifetime,
+        );
+        if verdict == Verdict::Take {
+            log_taken(&cert.target, &held, cert.held.as_ref());
+            cert.held = Some(held);
+        }
+        Some(verdict)
+    }
+
+    /// Remembers an operator-provided file for `id`, to be read again when it changes.
+    pub fn add_static_file(&self, id: &CertIdentity, file: StaticFile) {
+        if let Some(cert) = self.lock().certs.get_mut(id) {
+            if !cert.static_files.iter().any(|f| f.path == file.path) {
+                cert.static_files.push(file);
+            }
+        }
+    }
+
+    /// Every operator-provided file with its certificate, to check for changes.
+    pub fn static_files(&self) -> Vec<(FetchTarget, StaticFile)> {
+        let state = self.lock();
+        state
+            .certs
+            .values()
+            .flat_map(|c| c.static_files.iter().map(|f| (c.target.clone(), f.clone())))
+            .collect()
+    }
+
+    /// Records that `path` (for `id`) was read at modification time `modified`.
+    pub fn static_file_read(&self, id: &CertIdentity, path: &PathBuf, modified: SystemTime) {
+        if let Some(cert) = self.lock().certs.get_mut(id) {
+            for file in cert.static_files.iter_mut().filter(|f| &f.path == path) {
+                file.modified = Some(modified);
+            }
+        }
+    }
+
+    /// Plans the first fetch of a newly registered certificate: at once, unless what it holds
+    /// (from disk or a file) is not due for renewal yet. No responder: never.
+    pub fn schedule_first(&self, id: &CertIdentity, now: SystemTime) {
+        let mut state = self.lock();
+        let Some(cert) = state.certs.get_mut(id) else {
+            return;
+        };
+        if cert.target.responder.is_none() || cert.in_flight || cert.next_refresh.is_some() {
+            return;
+        }
+        let renew = cert
+            .held
+            .as_ref()
+            .filter(|h| h.is_servable(now, self.lifetime))
+            .and_then(|h| self.renewal_of(h));
+        cert.next_refresh = Some(renew.map_or(now, |at| at.max(now)));
+        drop(state);
+        self.wake.notify_all();
+    }
+
+    /// Waits until certificates are due (returns them, marked in flight), `max_wait` passes
+    /// (returns none), or the registry closes (`None`).
+    pub fn wait_due(&self, max_wait: Duration) -> Option<Vec<FetchTarget>> {
+        let deadline = Instant::now() + max_wait;
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return None;
+            }
+            let now = SystemTime::now();
+            let due = self.take_due(&mut state, now);
+            if !due.is_empty() {
+                return Some(due);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Some(due);
+            }
+            let wait = next_due_in(&state, now).map_or(left, |d| d.min(left));
+            state = self
+                .wake
+                .wait_timeout(state, wait.max(Duration::from_millis(1)))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn take_due(&self, state: &mut State, now: SystemTime) -> Vec<FetchTarget> {
+        let mut due: Vec<&mut Registered> = state
+            .certs
+            .values_mut()
+            .filter(|c| !c.in_flight && c.next_refresh.is_some_and(|at| at <= now))
+            .collect();
+        // Most overdue first, so a bound on fetches in flight serves the oldest needs first.
+        due.sort_by_key(|c| c.next_refresh);
+        let room = self.max_in_flight.saturating_sub(state.in_flight);
+        let taken: Vec<FetchTarget> = due
+            .into_iter()
+            .take(room)
+            .map(|c| {
+                c.in_flight = true;
+                c.target.clone()
+            })
+            .collect();
+        state.in_flight += taken.len();
+        taken
+    }
+
+    /// Records the end of a background fetch for `id` and plans the next. Returns the response
+    /// when it was taken, for the caller to persist.
+    pub fn complete(
+        &self,
+        id: &CertIdentity,
+        result: Result<Arc<VerifiedResponse>, FetchFailure>,
+        now: SystemTime,
+    ) -> Option<Arc<VerifiedResponse>> {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        let taken = state
+            .certs
+            .get_mut(id)
+            .and_then(|cert| self.record(cert, result, now));
+        drop(state);
+        self.wake.notify_all();
+        taken
+    }
+
+    fn record(
+        &self,
+        cert: &mut Registered,
+        result: Result<Arc<VerifiedResponse>, FetchFailure>,
+        now: SystemTime,
+    ) -> Option<Arc<VerifiedResponse>> {
+        cert.in_flight = false;
+        cert.last_fetch = Some(now);
+        let label = match &result {
+            Ok(response) => response.status.name().to_string(),
+            Err(failure) => failure.label(),
+        };
+        *cert.fetches.entry(label).or_default() += 1;
+        let problem = match result {
+            Ok(response) => {
+                let held = Held {
+                    response: response.clone(),
+                    stored_at: now,
+                    source: ResponseSource::Fetched,
+                };
+                match judge(cert.held.as_ref(), &response, now, self.lifetime) {
+                    Verdict::Take => {
+                        log_taken(&cert.target, &held, cert.held.as_ref());
+                        cert.next_refresh = self.renewal_of(&held);
+                        cert.held = Some(held);
+                        cert.failures = 0;
+                        cert.last_error = None;
+                        return Some(response);
+                    }
+                    Verdict::Keep(reason) => format!("answer not taken: {reason}"),
+                }
+            }
+            Err(failure) => failure.to_string(),
+        };
+        cert.failures = cert.failures.saturating_add(1);
+        let wait = self.timing.retry_after(cert.failures, jitter_sample());
+        cert.next_refresh = Some(now + wait);
+        let keeps = match cert
+            .held
+            .as_ref()
+            .filter(|h| h.is_servable(now, self.lifetime))
+        {
+            Some(held) => format!(
+                "still stapling the {} response until its nextUpdate {}",
+                held.response.status.name(),
+                held.valid_until(self.lifetime)
+                    .map_or_else(String::new, rfc3339)
+            ),
+            None => "handshakes go on without a staple".to_string(),
+        };
+        warn!(
+            "OCSP for {} from {}: {problem}; {keeps}; failure {} in a row, next attempt in {} s",
+            cert.target.describe(),
+            cert.target.responder_text(),
+            cert.failures,
+            wait.as_secs_f32().round()
+        );
+        cert.last_error = Some(problem);
+        None
+    }
+
+    /// When a held response is renewed; `None` if nothing bounds it.
+    fn renewal_of(&self, held: &Held) -> Option<SystemTime> {
+        let fresh_until = held.fresh_until(self.lifetime)?;
+        Some(self.timing.refresh_at(
+            held.response.this_update,
+            held.stored_at,
+            fresh_until,
+            jitter_sample(),
+        ))
+    }
+
+    /// The state of every registered certificate, in registration order.
+    pub fn snapshot(&self, now: SystemTime) -> Vec<CertificateStats> {
+        let state = self.lock();
+        let mut certs: Vec<&Registered> = state.certs.values().collect();
+        certs.sort_by_key(|c| c.order);
+        certs
+            .into_iter()
+            .map(|c| {
+                let held = c
+                    .held
+                    .as_ref()
+                    .filter(|h| h.is_servable(now, self.lifetime));
+                CertificateStats {
+                    subject: c.target.subject.clone(),
+                    serial_hex: c.target.id.serial_hex(),
+                    responder: c.target.responder.as_ref().map(Url::to_string),
+                    status: held.map(|h| h.response.status.name()),
+                    source: held.map(|h| h.source.name()),
+                    this_update: held.map(|h| h.response.this_update),
+                    next_update: held.and_then(|h| h.valid_until(self.lifetime)),
+                    next_refresh: c.next_refresh,
+                    last_fetch: c.last_fetch,
+                    last_error: c.last_error.clone(),
+                    consecutive_failures: c.failures,
+                    fetches: c.fetches.clone(),
+                    hits: c.hits,
+                    misses: c.misses,
+                    staples_served: c.staples_served,
+                }
+            })
+            .collect()
+    }
+
+    /// Stops the refresher: [`Registry::wait_due`] returns `None` from now on.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.wake.notify_all();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Each critical section leaves the state consistent before anything that could panic
+        // (logging, formatting), so a poisoned lock is still sound.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// How long until the next certificate not in flight is due.
+fn next_due_in(state: &State, now: SystemTime) -> Option<Duration> {
+    state
+        .certs
+        .values()
+        .filter(|c| !c.in_flight)
+        .filter_map(|c| c.next_refresh)
+        .min()
+        .map(|at| at.duration_since(now).unwrap_or_default())
+}
+
+fn log_taken(target: &FetchTarget, new: &Held, old: Option<&Held>) {
+    let response = &new.response;
+    let next = response
+        .next_update
+        .map_or_else(|| "none".to_string(), rfc3339);
+    let from = match new.source {
+        ResponseSource::Fetched => format!("from {}", target.responder_text()),
+        ResponseSource::CacheDir => "read back from the cache directory".to_string(),
+        ResponseSource::StaticFile => "from an operator-provided file".to_string(),
+    };
+    match (&response.status, old.map(|h| &h.response.status)) {
+        (Status::Revoked(info), _) => warn!(
+            "OCSP REVOKED for {} {from}, revoked at {}: stapling it from now on so clients learn it",
+            target.describe(),
+            rfc3339(info.time)
+        ),
+        (Status::Good, Some(Status::Revoked(_))) => warn!(
+            "OCSP GOOD for {} {from} replaces a REVOKED answer (newer thisUpdate {}); stapling GOOD",
+            target.describe(),
+            rfc3339(response.this_update)
+        ),
+        _ => info!(
+            "OCSP {} for {} {from}, thisUpdate {}, nextUpdate {next}: stapling it",
+            response.status.name(),
+            target.describe(),
+            rfc3339(response.this_update)
+        ),
+    }
+}

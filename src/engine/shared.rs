@@ -1,0 +1,249 @@
+//! The engine's state shared with its fetch threads and its refresher, and the fetches
+//! themselves: ask, verify, then keep what may be kept.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use log::{debug, warn};
+use x509_cert::ext::Extension;
+
+use super::single_flight::Flights;
+use crate::background::{FetchTarget, Held, Registry, ResponseSource, StaticFile, Verdict};
+use crate::cache::ResponseCache;
+use crate::config::StaplingConfig;
+use crate::fetch::OcspHttpClient;
+use crate::ocsp::request::{encode_request, nonce_of};
+use crate::ocsp::response::rfc3339;
+use crate::ocsp::{covers, verify_response, Expected, Rejection, VerifiedResponse, VerifyPolicy};
+use crate::persist::{read_response_file, ResponseDir};
+use crate::report::FetchFailure;
+use crate::stats::Counters;
+
+/// What one fetch ends with.
+pub(crate) type FetchResult = Result<Arc<VerifiedResponse>, FetchFailure>;
+
+/// State shared by the engine, its fetch threads and its refresher.
+pub(crate) struct Shared {
+    pub config: StaplingConfig,
+    /// Responses fetched for handshakes of chains not registered (the JDK's cache).
+    pub cache: ResponseCache,
+    pub http: OcspHttpClient,
+    pub registry: Registry,
+    pub counters: Counters,
+    /// On-demand fetches in progress, one per certificate.
+    pub flights: Flights<crate::ocsp::CertIdentity, FetchResult>,
+    /// `staplekit.stapling.cacheDir`, opened.
+    pub dir: Option<ResponseDir>,
+    pub pool: rayon::ThreadPool,
+}
+
+impl Shared {
+    /// Asks `target`'s responder and verifies the answer; counts and logs failures. Stores nothing.
+    pub fn fetch_verified(&self, target: &FetchTarget, extensions: &[Extension]) -> FetchResult {
+        let Some(responder) = &target.responder else {
+            return Err(FetchFailure::NoResponder);
+        };
+        let request = encode_request(&target.id, extensions);
+        debug!("asking {responder} about {}", target.describe());
+        let result = self
+            .http
+            .send(responder, &request)
+            .map_err(FetchFailure::from)
+            .and_then(|body| {
+                self.verify(target, &body, nonce_of(extensions))
+                    .map_err(FetchFailure::from)
+            })
+            .map(Arc::new);
+        let label = match &result {
+            Ok(response) => response.status.name().to_string(),
+            Err(failure) => failure.label(),
+        };
+        self.counters.fetched(&label);
+        result
+    }
+
+    /// A fetch for a handshake (or a check): the answer is kept as the registry or the JDK's
+    /// cache rules say, and the failure logged.
+    pub fn fetch_on_demand(&self, target: &FetchTarget, extensions: &[Extension]) -> FetchResult {
+        let result = self.fetch_verified(target, extensions);
+        match &result {
+            Ok(response) => {
+                let now = SystemTime::now();
+                let held = Held {
+                    response: response.clone(),
+                    stored_at: now,
+                    source: ResponseSource::Fetched,
+                };
+                match self.registry.offer(&target.id, held) {
+                    Some(Verdict::Take) => self.persist(target, response),
+                    Some(Verdict::Keep(reason)) => {
+                        debug!("{}: answer not kept: {reason}", target.describe())
+                    }
+                    None => {
+                        self.cache.insert(target.id.clone(), response.clone(), now);
+                    }
+                }
+            }
+            Err(failure) => warn!(
+                "no OCSP response for {} from {}: {failure}; this handshake goes on without it",
+                target.describe(),
+                target.responder.as_ref().map_or("-", |u| u.as_str())
+            ),
+        }
+        result
+    }
+
+    /// A background fetch for a registered certificate: the registry records it and plans the next.
+    pub fn refresh(&self, target: &FetchTarget) {
+        let result = self.fetch_verified(target, &[]);
+        if let Some(taken) = self
+            .registry
+            .complete(&target.id, result, SystemTime::now())
+        {
+            self.persist(target, &taken);
+        }
+    }
+
+    /// Verifies `der` as an answer about `target` now.
+    pub fn verify(
+        &self,
+        target: &FetchTarget,
+        der: &[u8],
+        nonce: Option<&[u8]>,
+    ) -> Result<VerifiedResponse, Rejection> {
+        let expected = Expected {
+            id: &target.id,
+            issuer_der: &target.issuer_der,
+            nonce,
+        };
+        let policy = VerifyPolicy {
+            now: SystemTime::now(),
+            clock_skew: self.config.clock_skew,
+            max_response_bytes: self.config.max_response_bytes,
+        };
+        verify_response(der, &expected, &policy)
+    }
+
+    /// Writes a response just taken to the cache directory, when there is one. Responses without
+    /// nextUpdate are not written: after a restart nothing would bound their use.
+    fn persist(&self, target: &FetchTarget, response: &VerifiedResponse) {
+        let Some(dir) = &self.dir else { return };
+        if response.next_update.is_none() {
+            return;
+        }
+        match dir.write(&target.id, &response.der) {
+            Ok(path) => debug!(
+                "kept {}'s response in {}",
+                target.describe(),
+                path.display()
+            ),
+            Err(e) => warn!(
+                "cannot keep {}'s response for restarts: {e}; it is still stapled",
+                target.describe()
+            ),
+        }
+    }
+
+    /// Reads `target`'s response back from the cache directory, verifies it again and offers it.
+    pub fn load_from_dir(&self, target: &FetchTarget) {
+        let Some(dir) = &self.dir else { return };
+        let stored = match dir.read(&target.id, self.config.max_response_bytes) {
+            Ok(Some(stored)) => stored,
+            Ok(None) => return,
+            Err(e) => {
+                warn!("ignoring the kept response of {}: {e}", target.describe());
+                return;
+            }
+        };
+        match self.verify(target, &stored.der, None) {
+            Ok(response) => {
+                let held = Held {
+                    response: Arc::new(response),
+                    stored_at: stored.modified,
+                    source: ResponseSource::CacheDir,
+                };
+                self.registry.offer(&target.id, held);
+            }
+            Err(rejection) => warn!(
+                "ignoring {} (kept response of {}): {rejection}",
+                stored.path.display(),
+                target.describe()
+            ),
+        }
+    }
+
+    /// Reads an operator-provided response file and offers it to the certificate among `targets`
+    /// it is about. `beside_chain`: the `.ors` file of a chain, which must be about one of them.
+    pub fn load_static_file(&self, path: &Path, targets: &[FetchTarget], beside_chain: bool) {
+        let stored = match read_response_file(path, self.config.max_response_bytes) {
+            Ok(stored) => stored,
+            Err(e) => {
+                warn!("OCSP response file not served: {e}");
+                return;
+            }
+        };
+        let max = self.config.max_response_bytes;
+        let Some(target) = targets
+            .iter()
+            .find(|t| covers(&stored.der, &t.id, max).unwrap_or(false))
+        else {
+            let names: Vec<String> = targets.iter().map(FetchTarget::describe).collect();
+            let message = format!(
+                "OCSP response file {} is not about any of {}",
+                path.display(),
+                names.join(", ")
+            );
+            if beside_chain {
+                warn!("{message}; not served");
+            } else {
+                debug!("{message}");
+            }
+            return;
+        };
+        self.registry.add_static_file(
+            &target.id,
+            StaticFile {
+                path: path.to_path_buf(),
+                modified: Some(stored.modified),
+            },
+        );
+        match self.verify(target, &stored.der, None) {
+            Ok(response) => {
+                let next = response.next_update.map_or_else(|| "none".into(), rfc3339);
+                let held = Held {
+                    response: Arc::new(response),
+                    stored_at: stored.modified,
+                    source: ResponseSource::StaticFile,
+                };
+                if let Some(Verdict::Keep(reason)) = self.registry.offer(&target.id, held) {
+                    debug!(
+                        "{} (nextUpdate {next}) not taken for {}: {reason}",
+                        path.display(),
+                        target.describe()
+                    );
+                }
+            }
+            Err(rejection) => warn!(
+                "OCSP response file {} for {} is not served: {rejection}",
+                path.display(),
+                target.describe()
+            ),
+        }
+    }
+
+    /// Reads again every operator-provided file whose modification time changed.
+    pub fn reload_changed_static_files(&self) {
+        for (target, file) in self.registry.static_files() {
+            let modified = std::fs::metadata(&file.path).and_then(|m| m.modified());
+            let Ok(modified) = modified else { continue };
+            if file.modified == Some(modified) {
+                continue;
+            }
+            debug!("{} changed; reading it again", file.path.display());
+            self.load_static_file(&file.path, std::slice::from_ref(&target), true);
+            self.registry
+                .static_file_read(&target.id, &file.path, modified);
+        }
+    }
+}
