@@ -1,8 +1,9 @@
-//! `StaplingEngine::register` and `Staple::ocsp_responses`, the two engine calls the JNI bridge
-//! added, against OpenSSL's own responders.
+//! Registered chains (fetch ahead, refresh ahead, statistics), single flight for the others, and
+//! `Staple::ocsp_responses`, against OpenSSL's responders and the project's own.
 
 mod common;
 
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,7 @@ use staplekit::tls::{
     parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus,
     ClientStatusRequest, TlsVersion,
 };
+use staplekit::testkit::responder::Fault;
 use staplekit::Staple;
 
 fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
@@ -105,4 +107,134 @@ fn ocsp_responses_reads_back_every_kind_of_staple() {
         .collect();
     assert_eq!(tls13.ocsp_responses(), expected);
     assert!(expected[0].is_some() && expected[1].is_some() && expected[2].is_none());
+}
+
+/// How long the first handshake of a fresh engine takes, and whether it stapled, with the
+/// responder delaying every answer by `delay`.
+fn first_handshake(register: bool, delay: Duration) -> (Duration, bool) {
+    let fx = OwnPki::start();
+    fx.responder
+        .set_fault(Fault::Delay(delay))
+        .expect("delay the responder");
+    let engine = engine(&[]);
+    let chain = fx.leaf_chain(&engine);
+    if register {
+        engine.register(&chain, None);
+    }
+    let started = Instant::now();
+    let staple = engine
+        .staple(&hello(true, true, TlsVersion::Tls12), &chain)
+        .unwrap();
+    (started.elapsed(), staple.is_some())
+}
+
+#[test]
+fn a_registered_chain_does_not_wait_for_a_slow_responder() {
+    let delay = Duration::from_secs(2);
+    let (unregistered, stapled) = first_handshake(false, delay);
+    assert!(stapled, "the JDK way: wait for the responder, then staple");
+    let (registered, _) = first_handshake(true, delay);
+    assert!(
+        registered * 4 < unregistered,
+        "registered first handshake {registered:?}, unregistered {unregistered:?}"
+    );
+}
+
+#[test]
+fn handshakes_waiting_for_one_certificate_share_one_fetch() {
+    let fx = OwnPki::start();
+    fx.responder
+        .set_fault(Fault::Delay(Duration::from_millis(400)))
+        .expect("delay the responder");
+    let engine = Arc::new(engine(&[]));
+    let chain = Arc::new(fx.leaf_chain(&engine));
+    let handshakes: Vec<_> = (0..8)
+        .map(|_| {
+            let (engine, chain) = (engine.clone(), chain.clone());
+            thread::spawn(move || {
+                engine
+                    .staple(&hello(true, false, TlsVersion::Tls12), &chain)
+                    .unwrap()
+                    .is_some()
+            })
+        })
+        .collect();
+    for handshake in handshakes {
+        assert!(handshake.join().unwrap(), "every waiting handshake staples");
+    }
+    let leaf_requests = fx
+        .responder
+        .recent_requests()
+        .iter()
+        .filter(|r| r.serials.contains(&fx.pki.leaf.serial))
+        .count();
+    assert_eq!(leaf_requests, 1, "one fetch for eight handshakes");
+    let stats = engine.stats();
+    assert_eq!(stats.fetches.get("good"), Some(&1));
+    assert_eq!(stats.staples_served, 8);
+}
+
+#[test]
+fn the_refresher_renews_before_next_update_and_stops_with_the_engine() {
+    let fx = OwnPki::start();
+    fx.responder.set_this_update_age(Duration::ZERO);
+    fx.responder.set_validity(Some(Duration::from_secs(2)));
+    let engine = engine(&[
+        ("jdk.tls.stapling.cacheLifetime", "0"),
+        ("staplekit.stapling.retryDelay", "100"),
+    ]);
+    let chain = fx.leaf_chain(&engine);
+    engine.register(&chain, None);
+    // Three renewals of a 2 s response at half its validity take about 3 s; with no renewal,
+    // the staple would go at the first nextUpdate.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = std::collections::HashSet::new();
+    while seen.len() < 4 {
+        let responses = engine
+            .staple(&hello(true, false, TlsVersion::Tls12), &chain)
+            .unwrap()
+            .map(|s| s.ocsp_responses())
+            .unwrap_or_default();
+        if let Some(Some(leaf)) = responses.into_iter().next() {
+            seen.insert(leaf);
+        }
+        assert!(Instant::now() < deadline, "only {} responses seen", seen.len());
+        thread::sleep(Duration::from_millis(20));
+    }
+    let leaf = engine.stats().certificates[0].clone();
+    assert!(leaf.next_refresh.unwrap() < leaf.next_update.unwrap(), "{leaf:?}");
+    assert_eq!(leaf.consecutive_failures, 0);
+
+    drop(engine);
+    fx.responder.reset_stats();
+    thread::sleep(Duration::from_secs(3));
+    assert_eq!(fx.responder.stats().requests, 0, "a dropped engine asks no more");
+}
+
+#[test]
+fn statistics_count_hits_misses_and_staples_per_certificate() {
+    let fx = OwnPki::start();
+    let engine = engine(&[]);
+    let chain = fx.leaf_chain(&engine);
+    let multi = hello(true, true, TlsVersion::Tls12);
+    engine.register(&chain, None);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while engine.stats().certificates.iter().any(|c| c.status.is_none()) {
+        assert!(Instant::now() < deadline, "{:?}", engine.stats());
+        thread::sleep(Duration::from_millis(20));
+    }
+    for _ in 0..5 {
+        assert!(engine.staple(&multi, &chain).unwrap().is_some());
+    }
+    let stats = engine.stats();
+    assert_eq!(stats.staples_served, 5);
+    assert_eq!(stats.hits, 10, "leaf and intermediate, five times");
+    assert_eq!(stats.certificates.len(), 2, "the root is not registered");
+    for cert in &stats.certificates {
+        assert_eq!((cert.hits, cert.staples_served), (5, 5), "{cert:?}");
+        assert_eq!(cert.source, Some("fetched"));
+        assert_eq!(cert.fetches.get("good"), Some(&1));
+        assert!(cert.next_refresh.unwrap() > cert.this_update.unwrap());
+    }
+    assert_eq!(stats.certificates[0].serial_hex, fx.pki.leaf.serial_hex());
 }
