@@ -12,6 +12,7 @@ pub mod fetch;
 #[allow(unsafe_code)]
 mod jni;
 pub mod ocsp;
+pub mod persist;
 pub mod report;
 pub mod testkit;
 pub mod tls;
