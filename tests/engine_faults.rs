@@ -64,11 +64,22 @@ fn first_good_staple(engine: &StaplingEngine, chain: &Chain) -> (Vec<u8>, System
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let (Some(der), _) = staple_leaf(engine, chain) {
-            let leaf = engine.stats().certificates.into_iter().next().expect("leaf registered");
+            let leaf = engine
+                .stats()
+                .certificates
+                .into_iter()
+                .next()
+                .expect("leaf registered");
             assert_eq!(leaf.status, Some("good"));
-            return (der, leaf.next_update.expect("good response has a nextUpdate"));
+            return (
+                der,
+                leaf.next_update.expect("good response has a nextUpdate"),
+            );
         }
-        assert!(Instant::now() < deadline, "the registered chain was never stapled");
+        assert!(
+            Instant::now() < deadline,
+            "the registered chain was never stapled"
+        );
         thread::sleep(Duration::from_millis(20));
     }
 }
@@ -116,8 +127,14 @@ fn registered_chain_rides_out(fault: Fault) {
         assert!(took < NO_WAIT, "{fault:?}: a handshake waited {took:?}");
         match stapled {
             Some(der) => {
-                assert_eq!(der, good, "{fault:?}: only the last good response is stapled");
-                assert!(asked < next_update, "{fault:?}: stapled at or after its nextUpdate");
+                assert_eq!(
+                    der, good,
+                    "{fault:?}: only the last good response is stapled"
+                );
+                assert!(
+                    asked < next_update,
+                    "{fault:?}: stapled at or after its nextUpdate"
+                );
                 before += 1;
             }
             None => {
@@ -130,7 +147,10 @@ fn registered_chain_rides_out(fault: Fault) {
         }
         thread::sleep(Duration::from_millis(25));
     }
-    assert!(before > 0 && after > 0, "{fault:?}: {before} staples before, {after} after");
+    assert!(
+        before > 0 && after > 0,
+        "{fault:?}: {before} staples before, {after} after"
+    );
 
     // Retries: the refresh at half the validity, then the backoff.
     let window = fault_set.elapsed();
@@ -149,13 +169,18 @@ fn registered_chain_rides_out(fault: Fault) {
     );
     assert!(leaf.consecutive_failures >= 2, "{fault:?}: {leaf:?}");
     assert!(leaf.last_error.is_some(), "{fault:?}: {leaf:?}");
-    assert_eq!(leaf.status, None, "{fault:?}: nothing stapleable after nextUpdate");
+    assert_eq!(
+        leaf.status, None,
+        "{fault:?}: nothing stapleable after nextUpdate"
+    );
 }
 
 /// A chain that is not registered, in front of the same fault: no staple, within the timeout.
 fn unregistered_chain_gets_nothing_in_time(fault: Fault) {
     let fx = OwnPki::start();
-    fx.responder.set_fault(fault.clone()).expect("set the fault");
+    fx.responder
+        .set_fault(fault.clone())
+        .expect("set the fault");
     let engine = fault_engine();
     let chain = fx.leaf_chain(&engine);
     let (stapled, took) = staple_leaf(&engine, &chain);
@@ -200,7 +225,10 @@ fn refusing_connections() {
     let refused = leaf.fetches.get("transport.connect").copied().unwrap_or(0);
     assert!(refused >= 2, "{leaf:?}");
     // Connection attempts are counted by the engine here: the responder is gone.
-    assert!(refused <= most_attempts(VALIDITY), "{refused} attempts: {leaf:?}");
+    assert!(
+        refused <= most_attempts(VALIDITY),
+        "{refused} attempts: {leaf:?}"
+    );
 }
 
 #[test]
@@ -279,7 +307,10 @@ fn a_revoked_answer_replaces_good_at_once() {
         if leaf.status == Some("revoked") {
             break;
         }
-        assert!(Instant::now() < deadline, "REVOKED never replaced GOOD: {leaf:?}");
+        assert!(
+            Instant::now() < deadline,
+            "REVOKED never replaced GOOD: {leaf:?}"
+        );
         thread::sleep(Duration::from_millis(20));
     }
     let stapled = staple_leaf(&engine, &chain).0.expect("REVOKED is stapled");

@@ -51,7 +51,9 @@ fn path_text(path: &Path) -> &str {
 fn leaf_response(fx: &OwnPki) -> Vec<u8> {
     let engine = engine(&[]);
     let chain = fx.leaf_chain(&engine);
-    verified(&engine.check_chain(&chain, CHECK_WAIT)[0]).der.to_vec()
+    verified(&engine.check_chain(&chain, CHECK_WAIT)[0])
+        .der
+        .to_vec()
 }
 
 #[test]

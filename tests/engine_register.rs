@@ -8,11 +8,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::*;
+use staplekit::testkit::responder::Fault;
 use staplekit::tls::{
     parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus,
     ClientStatusRequest, TlsVersion,
 };
-use staplekit::testkit::responder::Fault;
 use staplekit::Staple;
 
 fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
@@ -198,17 +198,28 @@ fn the_refresher_renews_before_next_update_and_stops_with_the_engine() {
         if let Some(Some(leaf)) = responses.into_iter().next() {
             seen.insert(leaf);
         }
-        assert!(Instant::now() < deadline, "only {} responses seen", seen.len());
+        assert!(
+            Instant::now() < deadline,
+            "only {} responses seen",
+            seen.len()
+        );
         thread::sleep(Duration::from_millis(20));
     }
     let leaf = engine.stats().certificates[0].clone();
-    assert!(leaf.next_refresh.unwrap() < leaf.next_update.unwrap(), "{leaf:?}");
+    assert!(
+        leaf.next_refresh.unwrap() < leaf.next_update.unwrap(),
+        "{leaf:?}"
+    );
     assert_eq!(leaf.consecutive_failures, 0);
 
     drop(engine);
     fx.responder.reset_stats();
     thread::sleep(Duration::from_secs(3));
-    assert_eq!(fx.responder.stats().requests, 0, "a dropped engine asks no more");
+    assert_eq!(
+        fx.responder.stats().requests,
+        0,
+        "a dropped engine asks no more"
+    );
 }
 
 #[test]
@@ -219,7 +230,12 @@ fn statistics_count_hits_misses_and_staples_per_certificate() {
     let multi = hello(true, true, TlsVersion::Tls12);
     engine.register(&chain, None);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while engine.stats().certificates.iter().any(|c| c.status.is_none()) {
+    while engine
+        .stats()
+        .certificates
+        .iter()
+        .any(|c| c.status.is_none())
+    {
         assert!(Instant::now() < deadline, "{:?}", engine.stats());
         thread::sleep(Duration::from_millis(20));
     }

@@ -239,8 +239,9 @@ impl Registry {
         }
     }
 
-    /// Plans the first fetch of a newly registered certificate: at once, unless what it holds
-    /// (from disk or a file) is not due for renewal yet. No responder: never.
+    /// Plans the first fetch of a newly registered certificate: at once, even when it holds a
+    /// response from disk or a file (which is stapled meanwhile, and stays if the fetch fails).
+    /// No responder: never.
     pub fn schedule_first(&self, id: &CertIdentity, now: SystemTime) {
         let mut state = self.lock();
         let Some(cert) = state.certs.get_mut(id) else {
@@ -249,12 +250,7 @@ impl Registry {
         if cert.target.responder.is_none() || cert.in_flight || cert.next_refresh.is_some() {
             return;
         }
-        let renew = cert
-            .held
-            .as_ref()
-            .filter(|h| h.is_servable(now, self.lifetime))
-            .and_then(|h| self.renewal_of(h));
-        cert.next_refresh = Some(renew.map_or(now, |at| at.max(now)));
+        cert.next_refresh = Some(now);
         drop(state);
         self.wake.notify_all();
     }

@@ -6,6 +6,8 @@
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
+use crate::config::refresh_ratio::RefreshRatio;
+
 /// `jdk.tls.server.enableStatusRequestExtension`: **true** here, false in the JDK. staplekit exists
 /// to staple, so a server using it staples unless told otherwise.
 pub const SERVER_ENABLED: bool = true;
@@ -39,3 +41,19 @@ pub const MAX_RESPONSE_BYTES_RANGE: RangeInclusive<u32> = 1..=16 * 1024 * 1024;
 pub const CLOCK_SKEW_SECS: u32 = 300;
 /// Accepted values of `staplekit.stapling.clockSkew`, in seconds: up to one day.
 pub const CLOCK_SKEW_SECS_RANGE: RangeInclusive<u32> = 0..=86400;
+/// `staplekit.stapling.refreshRatio`: renew a response halfway through its validity.
+pub const REFRESH_RATIO: RefreshRatio = match RefreshRatio::from_parts_per_million(500_000) {
+    Some(ratio) => ratio,
+    // Evaluated at compile time: 0.5 is in range, so this arm never builds.
+    None => panic!("0.5 is a valid refresh ratio"),
+};
+/// `staplekit.stapling.retryDelay`: 10 s before the first retry of a failed background fetch, in ms.
+pub const RETRY_DELAY_MS: u32 = 10_000;
+/// `staplekit.stapling.retryMaxDelay`: the backoff stops growing at 10 minutes, in ms.
+pub const RETRY_MAX_DELAY_MS: u32 = 600_000;
+/// Accepted values of `staplekit.stapling.retryDelay` and `retryMaxDelay`, in ms: up to one day.
+pub const RETRY_DELAY_MS_RANGE: RangeInclusive<u32> = 1..=86_400_000;
+/// `staplekit.stapling.refreshConcurrency`: 4 background fetches in flight at most.
+pub const REFRESH_CONCURRENCY: u32 = 4;
+/// Accepted values of `staplekit.stapling.refreshConcurrency`.
+pub const REFRESH_CONCURRENCY_RANGE: RangeInclusive<u32> = 1..=256;

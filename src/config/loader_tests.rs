@@ -9,7 +9,7 @@ use crate::config::{
 };
 
 /// A properties file in its own temporary directory (kept alive by the returned guard).
-fn properties_file(content: &str) -> (tempfile::TempDir, PathBuf) {
+pub(super) fn properties_file(content: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("java.security");
     let mut f = std::fs::File::create(&path).expect("create properties file");
@@ -18,19 +18,19 @@ fn properties_file(content: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-fn load(loader: ConfigLoader) -> LoadedConfig {
+pub(super) fn load(loader: ConfigLoader) -> LoadedConfig {
     match loader.load() {
         Ok(loaded) => loaded,
         Err(e) => panic!("load failed: {e}"),
     }
 }
 
-fn source_of(loaded: &LoadedConfig, property: Property) -> &ValueSource {
+pub(super) fn source_of(loaded: &LoadedConfig, property: Property) -> &ValueSource {
     let entry = loaded.entries.iter().find(|e| e.key == property.key());
     &entry.expect("every property has an entry").source
 }
 
-fn warning_texts(loaded: &LoadedConfig) -> Vec<String> {
+pub(super) fn warning_texts(loaded: &LoadedConfig) -> Vec<String> {
     loaded.warnings.iter().map(ToString::to_string).collect()
 }
 
@@ -66,7 +66,13 @@ fn every_property_from_a_file() {
          staplekit.stapling.issuers=extra/issuers.pem\n\
          staplekit.stapling.fetchThreads=#10\n\
          staplekit.stapling.maxResponseBytes=1024\n\
-         staplekit.stapling.clockSkew=0\n",
+         staplekit.stapling.clockSkew=0\n\
+         staplekit.stapling.refreshRatio=.75\n\
+         staplekit.stapling.retryDelay=0x10\n\
+         staplekit.stapling.retryMaxDelay=2000\n\
+         staplekit.stapling.refreshConcurrency=1\n\
+         staplekit.stapling.cacheDir=state\n\
+         staplekit.stapling.responseFile=ocsp/leaf.der, /var/ocsp/intermediate.der\n",
     );
     let loaded = load(ConfigLoader::new().file(&path));
     assert!(loaded.warnings.is_empty(), "{:?}", warning_texts(&loaded));
@@ -95,6 +101,18 @@ fn every_property_from_a_file() {
     assert_eq!(c.fetch_threads, 16);
     assert_eq!(c.max_response_bytes, 1024);
     assert_eq!(c.clock_skew, Duration::ZERO);
+    assert_eq!(c.refresh_ratio.parts_per_million(), 750_000);
+    assert_eq!(c.retry_delay, Duration::from_millis(16));
+    assert_eq!(c.retry_max_delay, Duration::from_millis(2000));
+    assert_eq!(c.refresh_concurrency, 1);
+    assert_eq!(c.cache_dir, Some(dir.path().join("state")));
+    assert_eq!(
+        c.response_files,
+        vec![
+            dir.path().join("ocsp/leaf.der"),
+            PathBuf::from("/var/ocsp/intermediate.der")
+        ]
+    );
     for entry in &loaded.entries {
         assert_eq!(
             entry.source,
@@ -116,6 +134,8 @@ fn every_property_from_a_file() {
         value(Property::DisabledExtensions).as_deref(),
         Some("status_request_v2,server_name")
     );
+    assert_eq!(value(Property::RefreshRatio).as_deref(), Some("0.75"));
+    assert_eq!(value(Property::RetryDelay).as_deref(), Some("16"));
 }
 
 #[test]

@@ -7,7 +7,11 @@
 //!
 //! How values are read:
 //! - Numbers use Java's `Integer.decode`/`Long.decode` syntax ([`java_number`]), untrimmed, as the
-//!   JDK's `Integer.getInteger` reads system properties.
+//!   JDK's `Integer.getInteger` reads system properties. The one fractional value,
+//!   `staplekit.stapling.refreshRatio`, is a plain decimal such as `0.5` (no exponent, NaN or
+//!   infinity), untrimmed too.
+//! - Relative paths (`issuers`, `cacheDir`, `responseFile`) are relative to the properties file they
+//!   were written in, or to the current directory for overrides; they are made absolute on load.
 //! - Values from the file are trimmed like `java.security.Security.getProperty` trims security
 //!   properties; override values are used exactly as given, like system properties.
 //! - A bad value is replaced (usually by the default) and reported as a [`ConfigWarning`], also
@@ -27,6 +31,7 @@ pub mod java_number;
 mod loader;
 mod properties_file;
 mod property;
+mod refresh_ratio;
 mod render;
 mod source;
 mod stapling_config;
@@ -38,9 +43,12 @@ pub use define::parse_define;
 pub use error::ConfigError;
 pub use loader::{ConfigEntry, ConfigLoader, LoadedConfig};
 pub use property::Property;
+pub use refresh_ratio::RefreshRatio;
 pub use source::ValueSource;
 pub use stapling_config::StaplingConfig;
 pub use warning::ConfigWarning;
 
+#[cfg(test)]
+mod loader_refresh_tests;
 #[cfg(test)]
 mod loader_tests;

@@ -36,11 +36,23 @@ pub enum Property {
     MaxResponseBytes,
     /// `staplekit.stapling.clockSkew`
     ClockSkew,
+    /// `staplekit.stapling.refreshRatio`
+    RefreshRatio,
+    /// `staplekit.stapling.retryDelay`
+    RetryDelay,
+    /// `staplekit.stapling.retryMaxDelay`
+    RetryMaxDelay,
+    /// `staplekit.stapling.refreshConcurrency`
+    RefreshConcurrency,
+    /// `staplekit.stapling.cacheDir`
+    CacheDir,
+    /// `staplekit.stapling.responseFile`
+    ResponseFiles,
 }
 
 impl Property {
     /// Every known property, in the stable listing order.
-    pub const ALL: [Property; 16] = [
+    pub const ALL: [Property; 22] = [
         Property::ServerEnabled,
         Property::ClientEnabled,
         Property::ResponseTimeout,
@@ -57,6 +69,12 @@ impl Property {
         Property::FetchThreads,
         Property::MaxResponseBytes,
         Property::ClockSkew,
+        Property::RefreshRatio,
+        Property::RetryDelay,
+        Property::RetryMaxDelay,
+        Property::RefreshConcurrency,
+        Property::CacheDir,
+        Property::ResponseFiles,
     ];
 
     /// The property's name, exactly as the JDK (or staplekit) spells it.
@@ -78,6 +96,12 @@ impl Property {
             Property::FetchThreads => "staplekit.stapling.fetchThreads",
             Property::MaxResponseBytes => "staplekit.stapling.maxResponseBytes",
             Property::ClockSkew => "staplekit.stapling.clockSkew",
+            Property::RefreshRatio => "staplekit.stapling.refreshRatio",
+            Property::RetryDelay => "staplekit.stapling.retryDelay",
+            Property::RetryMaxDelay => "staplekit.stapling.retryMaxDelay",
+            Property::RefreshConcurrency => "staplekit.stapling.refreshConcurrency",
+            Property::CacheDir => "staplekit.stapling.cacheDir",
+            Property::ResponseFiles => "staplekit.stapling.responseFile",
         }
     }
 
@@ -101,6 +125,12 @@ impl Property {
             Property::FetchThreads => "8",
             Property::MaxResponseBytes => "65536",
             Property::ClockSkew => "300",
+            Property::RefreshRatio => "0.5",
+            Property::RetryDelay => "10000",
+            Property::RetryMaxDelay => "600000",
+            Property::RefreshConcurrency => "4",
+            Property::CacheDir => "",
+            Property::ResponseFiles => "",
         }
     }
 
@@ -150,6 +180,24 @@ impl Property {
             }
             Property::ClockSkew => {
                 "Seconds of clock difference tolerated for thisUpdate and a delegated signer's validity; nextUpdate is strict (0 to 86400)"
+            }
+            Property::RefreshRatio => {
+                "Share of a response's validity after which the background refresher renews it: a decimal above 0, at most 1 (e.g. 0.5; 1 = at expiry)"
+            }
+            Property::RetryDelay => {
+                "Milliseconds before the first retry of a failed background fetch, doubled after each further failure up to retryMaxDelay (1 to 86400000)"
+            }
+            Property::RetryMaxDelay => {
+                "Longest wait between retries of a failed background fetch, in milliseconds (1 to 86400000; raised to retryDelay if below it)"
+            }
+            Property::RefreshConcurrency => {
+                "Most background OCSP fetches in flight at once (1 to 256)"
+            }
+            Property::CacheDir => {
+                "Directory keeping verified responses of registered chains across restarts (relative to the properties file); unset = none kept"
+            }
+            Property::ResponseFiles => {
+                "Comma-separated DER OCSP response files from the operator (e.g. openssl ocsp -respout), matched to certificates by CertID (relative to the properties file)"
             }
         }
     }

@@ -31,6 +31,21 @@ impl StaplingConfig {
             Property::FetchThreads => self.fetch_threads.to_string(),
             Property::MaxResponseBytes => self.max_response_bytes.to_string(),
             Property::ClockSkew => self.clock_skew.as_secs().to_string(),
+            Property::RefreshRatio => self.refresh_ratio.to_string(),
+            Property::RetryDelay => self.retry_delay.as_millis().to_string(),
+            Property::RetryMaxDelay => self.retry_max_delay.as_millis().to_string(),
+            Property::RefreshConcurrency => self.refresh_concurrency.to_string(),
+            Property::CacheDir => self
+                .cache_dir
+                .as_ref()
+                .map_or_else(String::new, |p| p.display().to_string()),
+            // A path containing a comma renders ambiguously; such names are not worth escaping.
+            Property::ResponseFiles => self
+                .response_files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(","),
         }
     }
 }
@@ -41,6 +56,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::config::RefreshRatio;
 
     #[test]
     fn the_documented_defaults_are_the_real_defaults() {
@@ -59,6 +75,13 @@ mod tests {
             ocsp_read_timeout: Duration::from_millis(2500),
             disabled_extensions: vec!["status_request".into(), "server_name".into()],
             issuers_file: Some(PathBuf::from("/etc/issuers.pem")),
+            refresh_ratio: RefreshRatio::from_parts_per_million(750_000)
+                .expect("0.75 is a valid ratio"),
+            retry_delay: Duration::from_millis(1500),
+            retry_max_delay: Duration::from_secs(86400),
+            refresh_concurrency: 1,
+            cache_dir: Some(PathBuf::from("/var/lib/staplekit")),
+            response_files: vec![PathBuf::from("/etc/a.der"), PathBuf::from("/etc/b.der")],
             ..StaplingConfig::default()
         };
         assert_eq!(c.value_text(Property::ResponseTimeout), "0");
@@ -73,5 +96,14 @@ mod tests {
             "status_request,server_name"
         );
         assert_eq!(c.value_text(Property::IssuersFile), "/etc/issuers.pem");
+        assert_eq!(c.value_text(Property::RefreshRatio), "0.75");
+        assert_eq!(c.value_text(Property::RetryDelay), "1500");
+        assert_eq!(c.value_text(Property::RetryMaxDelay), "86400000");
+        assert_eq!(c.value_text(Property::RefreshConcurrency), "1");
+        assert_eq!(c.value_text(Property::CacheDir), "/var/lib/staplekit");
+        assert_eq!(
+            c.value_text(Property::ResponseFiles),
+            "/etc/a.der,/etc/b.der"
+        );
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::config::defaults;
+use crate::config::refresh_ratio::RefreshRatio;
 
 /// The TLS extension name that disables `status_request` in `jdk.tls.server.disableExtensions`.
 const STATUS_REQUEST: &str = "status_request";
@@ -62,6 +63,26 @@ pub struct StaplingConfig {
     /// `staplekit.stapling.clockSkew`: clock difference tolerated when judging a response's
     /// thisUpdate and nextUpdate, 0 to 86400 s. Default 300 s.
     pub clock_skew: Duration,
+    /// `staplekit.stapling.refreshRatio`: the share of a response's validity after which the
+    /// background refresher renews it, above 0 and at most 1. Default 0.5.
+    pub refresh_ratio: RefreshRatio,
+    /// `staplekit.stapling.retryDelay`: the wait before the first retry after a failed background
+    /// fetch; it doubles after each further failure up to `retry_max_delay`. 1 ms to 1 day.
+    /// Default 10 s.
+    pub retry_delay: Duration,
+    /// `staplekit.stapling.retryMaxDelay`: the cap of the retry backoff, 1 ms to 1 day, and never
+    /// below `retry_delay` (the loader raises it and warns). Default 600 s.
+    pub retry_max_delay: Duration,
+    /// `staplekit.stapling.refreshConcurrency`: the most background fetches in flight at once,
+    /// 1 to 256. Default 4.
+    pub refresh_concurrency: usize,
+    /// `staplekit.stapling.cacheDir`: an absolute path to a directory where verified responses of
+    /// registered chains are kept across restarts. Default none. Not created or read here.
+    pub cache_dir: Option<PathBuf>,
+    /// `staplekit.stapling.responseFile`: absolute paths of operator-provided DER OCSP responses
+    /// (as `openssl ocsp -respout` writes them), each matched to a registered certificate by its
+    /// CertID. Default empty. Not read here.
+    pub response_files: Vec<PathBuf>,
 }
 
 impl StaplingConfig {
@@ -99,6 +120,12 @@ impl Default for StaplingConfig {
             fetch_threads: defaults::FETCH_THREADS as usize,
             max_response_bytes: defaults::MAX_RESPONSE_BYTES as usize,
             clock_skew: Duration::from_secs(u64::from(defaults::CLOCK_SKEW_SECS)),
+            refresh_ratio: defaults::REFRESH_RATIO,
+            retry_delay: Duration::from_millis(u64::from(defaults::RETRY_DELAY_MS)),
+            retry_max_delay: Duration::from_millis(u64::from(defaults::RETRY_MAX_DELAY_MS)),
+            refresh_concurrency: defaults::REFRESH_CONCURRENCY as usize,
+            cache_dir: None,
+            response_files: Vec::new(),
         }
     }
 }
@@ -126,6 +153,12 @@ mod tests {
         assert_eq!(c.fetch_threads, 8);
         assert_eq!(c.max_response_bytes, 65536);
         assert_eq!(c.clock_skew, Duration::from_secs(300));
+        assert_eq!(c.refresh_ratio.parts_per_million(), 500_000);
+        assert_eq!(c.retry_delay, Duration::from_secs(10));
+        assert_eq!(c.retry_max_delay, Duration::from_secs(600));
+        assert_eq!(c.refresh_concurrency, 4);
+        assert_eq!(c.cache_dir, None);
+        assert!(c.response_files.is_empty());
         assert!(!c.status_request_disabled());
         assert!(!c.status_request_v2_disabled());
     }

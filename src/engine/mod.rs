@@ -84,13 +84,15 @@ impl StaplingEngine {
             .thread_name(|i| format!("staplekit-fetch-{i}"))
             .build()
             .map_err(|e| EngineError::Pool(e.to_string()))?;
-        let dir = cache_dir(&config)
-            .map(|p| ResponseDir::open(&p))
+        let dir = config
+            .cache_dir
+            .as_deref()
+            .map(ResponseDir::open)
             .transpose()?;
         let registry = Registry::new(
             config.cache_lifetime,
             refresh_timing(&config),
-            refresh_concurrency(&config),
+            config.refresh_concurrency,
         );
         let shared = Arc::new(Shared {
             cache: ResponseCache::new(config.cache_size, config.cache_lifetime),
@@ -149,7 +151,7 @@ impl StaplingEngine {
         for file in beside.iter() {
             self.shared.load_static_file(file, &targets, true);
         }
-        for file in &response_files(&self.shared.config) {
+        for file in &self.shared.config.response_files {
             self.shared.load_static_file(file, &targets, false);
         }
         for target in &targets {
@@ -455,25 +457,9 @@ fn ors_path(chain_file: &Path) -> PathBuf {
 }
 
 fn refresh_timing(config: &StaplingConfig) -> RefreshTiming {
-    let _ = config;
     RefreshTiming {
-        ratio: 0.5,
-        retry_delay: Duration::from_secs(10),
-        retry_max_delay: Duration::from_secs(600),
+        ratio: config.refresh_ratio.as_f64(),
+        retry_delay: config.retry_delay,
+        retry_max_delay: config.retry_max_delay,
     }
-}
-
-fn refresh_concurrency(config: &StaplingConfig) -> usize {
-    let _ = config;
-    4
-}
-
-fn cache_dir(config: &StaplingConfig) -> Option<PathBuf> {
-    let _ = config;
-    None
-}
-
-fn response_files(config: &StaplingConfig) -> Vec<PathBuf> {
-    let _ = config;
-    Vec::new()
 }
