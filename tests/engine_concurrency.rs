@@ -82,3 +82,82 @@ fn many_threads_stapling_at_once_agree() {
         }
     }
 }
+
+/// Resident memory of this process, from /proc (Linux).
+fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").expect("read /proc/self/statm");
+    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+/// Many threads staple chains through a one-entry cache (a leaf's and its intermediate's
+/// responses keep evicting each other, so handshakes keep fetching and joining fetches), while
+/// another thread registers and unregisters a chain and reads statistics. Runs in a watchdog: a deadlock fails the test
+/// instead of hanging it. Memory must stay flat across rounds once warm.
+#[test]
+fn churn_from_many_threads_neither_deadlocks_nor_grows() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let fx = OwnPki::start();
+        let engine = Arc::new(engine(&[("jdk.tls.stapling.cacheSize", "1")]));
+        let chains = Arc::new([
+            fx.leaf_chain(&engine),
+            engine.parse_chain(fx.pki.revoked_chain_der()).unwrap(),
+            engine
+                .parse_chain(fx.pki.chain_der(&fx.pki.leaf_without_aia))
+                .unwrap(),
+        ]);
+        let round = |handshakes: usize| {
+            let workers: Vec<_> = (0..16)
+                .map(|t| {
+                    let (engine, chains) = (engine.clone(), chains.clone());
+                    std::thread::spawn(move || {
+                        for i in 0..handshakes {
+                            let version = if i % 2 == 0 {
+                                TlsVersion::Tls12
+                            } else {
+                                TlsVersion::Tls13
+                            };
+                            let _ = engine.staple(&jdk_hello(version), &chains[(t + i) % 3]);
+                        }
+                    })
+                })
+                .collect();
+            let churner = {
+                let (engine, chains) = (engine.clone(), chains.clone());
+                std::thread::spawn(move || {
+                    for _ in 0..handshakes {
+                        engine.register(&chains[1], None);
+                        let _ = engine.stats();
+                        engine.unregister(&chains[1]);
+                    }
+                })
+            };
+            for worker in workers {
+                worker.join().unwrap();
+            }
+            churner.join().unwrap();
+        };
+        round(200);
+        let warm = resident_bytes();
+        for _ in 0..5 {
+            round(200);
+        }
+        let grown = resident_bytes().saturating_sub(warm);
+        let stats = engine.stats();
+        done.send((grown, stats)).unwrap();
+    });
+    let (grown, stats) = finished
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the churn finished (no deadlock)");
+    assert!(
+        grown < 16 << 20,
+        "resident memory grew by {grown} bytes over 16000 more handshakes"
+    );
+    assert!(stats.hits > 0 && stats.misses > 0, "{stats:?}");
+    assert!(stats.fetches.values().sum::<u64>() > 100, "{stats:?}");
+    assert!(
+        stats.certificates.is_empty(),
+        "every registration was undone"
+    );
+}
