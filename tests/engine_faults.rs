@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::*;
 use staplekit::ocsp::{verify_response, Expected, Status, VerifyPolicy};
-use staplekit::testkit::responder::Fault;
+use staplekit::testkit::responder::{CertState, Fault};
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{Chain, StaplingEngine};
 use x509_ocsp::OcspResponseStatus;
@@ -100,8 +100,21 @@ fn most_attempts(window: Duration) -> u64 {
     }
 }
 
-/// The whole scenario for one fault.
-fn registered_chain_rides_out(fault: Fault) {
+/// The whole scenario for one fault of the leaf's responder.
+fn registered_chain_rides_out(fault: Fault, label: &str) {
+    // Short enough for a failure message (SignWith carries a certificate and a key).
+    let name: String = format!("{fault:?}").chars().take(40).collect();
+    registered_chain_turns_bad(&name, label, |fx| {
+        // Only the leaf's issuer turns bad: the intermediate's requests keep going to the same
+        // responder and are not counted below.
+        fx.responder
+            .set_issuer_fault(fx.pki.intermediate.cert().der.as_slice(), fault)
+            .expect("set the fault")
+    });
+}
+
+/// The scenario once `turn_bad` has made the responder's answers about the leaf unusable.
+fn registered_chain_turns_bad(fault: &str, label: &str, turn_bad: impl FnOnce(&OwnPki)) {
     let fx = OwnPki::start();
     fx.responder.set_this_update_age(Duration::ZERO);
     fx.responder.set_validity(Some(VALIDITY));
@@ -110,12 +123,8 @@ fn registered_chain_rides_out(fault: Fault) {
     engine.register(&chain, None);
     let (good, next_update) = first_good_staple(&engine, &chain);
 
-    // Only the leaf's issuer turns bad: the intermediate's requests keep going to the same
-    // responder and are not counted below.
     let leaf_serial = fx.pki.leaf.serial.clone();
-    fx.responder
-        .set_issuer_fault(fx.pki.intermediate.cert().der.as_slice(), fault.clone())
-        .expect("set the fault");
+    turn_bad(&fx);
     fx.responder.reset_stats();
     let fault_set = Instant::now();
 
@@ -169,6 +178,11 @@ fn registered_chain_rides_out(fault: Fault) {
     );
     assert!(leaf.consecutive_failures >= 2, "{fault:?}: {leaf:?}");
     assert!(leaf.last_error.is_some(), "{fault:?}: {leaf:?}");
+    assert!(
+        leaf.fetches.get(label).is_some_and(|n| *n >= 2),
+        "{fault:?}: counted as {label}: {:?}",
+        leaf.fetches
+    );
     assert_eq!(
         leaf.status, None,
         "{fault:?}: nothing stapleable after nextUpdate"
@@ -191,8 +205,8 @@ fn unregistered_chain_gets_nothing_in_time(fault: Fault) {
     );
 }
 
-fn both(fault: Fault) {
-    registered_chain_rides_out(fault.clone());
+fn both(fault: Fault, label: &str) {
+    registered_chain_rides_out(fault.clone(), label);
     unregistered_chain_gets_nothing_in_time(fault);
 }
 
@@ -233,56 +247,62 @@ fn refusing_connections() {
 
 #[test]
 fn hanging() {
-    both(Fault::Hang);
+    both(Fault::Hang, "transport.timeout");
 }
 
 #[test]
 fn slow_past_the_response_timeout() {
-    both(Fault::Delay(Duration::from_secs(3)));
+    both(Fault::Delay(Duration::from_secs(3)), "transport.timeout");
 }
 
 #[test]
 fn http_500() {
-    both(Fault::HttpStatus(500));
+    both(Fault::HttpStatus(500), "transport.http-status");
 }
 
 #[test]
 fn garbage() {
-    both(Fault::Garbage);
+    both(Fault::Garbage, "rejected.malformed");
 }
 
 #[test]
 fn try_later() {
-    both(Fault::ResponseStatus(OcspResponseStatus::TryLater));
+    both(
+        Fault::ResponseStatus(OcspResponseStatus::TryLater),
+        "rejected.not-successful",
+    );
 }
 
 #[test]
 fn oversized() {
-    both(Fault::Oversized(200_000));
+    both(Fault::Oversized(200_000), "transport.too-large");
 }
 
 #[test]
 fn bad_signature() {
-    both(Fault::BadSignature);
+    both(Fault::BadSignature, "rejected.bad-signature");
 }
 
 #[test]
 fn wrong_signer() {
     let other = OwnPki::start().pki.other_ca.cert().clone();
-    both(Fault::SignWith {
-        cert_der: other.der,
-        key_pkcs8: other.key_pkcs8_der,
-    });
+    both(
+        Fault::SignWith {
+            cert_der: other.der,
+            key_pkcs8: other.key_pkcs8_der,
+        },
+        "rejected.delegate-not-issued-by-issuer",
+    );
 }
 
 #[test]
 fn wrong_serial() {
-    both(Fault::OtherSerial);
+    both(Fault::OtherSerial, "rejected.wrong-certificate");
 }
 
 #[test]
 fn expired() {
-    both(Fault::NextUpdateInPast);
+    both(Fault::NextUpdateInPast, "rejected.expired");
 }
 
 #[test]
@@ -327,4 +347,12 @@ fn a_revoked_answer_replaces_good_at_once() {
     };
     let verified = verify_response(&stapled, &expected, &policy).expect("stapled answer verifies");
     assert!(matches!(verified.status, Status::Revoked(_)));
+}
+
+#[test]
+fn unknown() {
+    registered_chain_turns_bad("UNKNOWN", "unknown", |fx| {
+        fx.responder
+            .set_status(&fx.pki.leaf.serial, CertState::Unknown)
+    });
 }
