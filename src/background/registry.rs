@@ -303,23 +303,34 @@ impl Registry {
         taken
     }
 
-    /// Records the end of a background fetch for `id` and plans the next. Returns the response
-    /// when it was taken, for the caller to persist.
+    /// Whether a response fetched now for `id` would replace what it holds (so the caller can
+    /// write it to disk before it becomes visible, and a restart never misses what was stapled).
+    pub fn would_take(
+        &self,
+        id: &CertIdentity,
+        response: &VerifiedResponse,
+        now: SystemTime,
+    ) -> bool {
+        let state = self.lock();
+        state.certs.get(id).is_some_and(|cert| {
+            judge(cert.held.as_ref(), response, now, self.lifetime) == Verdict::Take
+        })
+    }
+
+    /// Records the end of a background fetch for `id` and plans the next.
     pub fn complete(
         &self,
         id: &CertIdentity,
         result: Result<Arc<VerifiedResponse>, FetchFailure>,
         now: SystemTime,
-    ) -> Option<Arc<VerifiedResponse>> {
+    ) {
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
-        let taken = state
-            .certs
-            .get_mut(id)
-            .and_then(|cert| self.record(cert, result, now));
+        if let Some(cert) = state.certs.get_mut(id) {
+            self.record(cert, result, now);
+        }
         drop(state);
         self.wake.notify_all();
-        taken
     }
 
     fn record(
@@ -327,7 +338,7 @@ impl Registry {
         cert: &mut Registered,
         result: Result<Arc<VerifiedResponse>, FetchFailure>,
         now: SystemTime,
-    ) -> Option<Arc<VerifiedResponse>> {
+    ) {
         cert.in_flight = false;
         cert.last_fetch = Some(now);
         let label = match &result {
@@ -349,7 +360,7 @@ impl Registry {
                         cert.held = Some(held);
                         cert.failures = 0;
                         cert.last_error = None;
-                        return Some(response);
+                        return;
                     }
                     Verdict::Keep(reason) => format!("answer not taken: {reason}"),
                 }
@@ -380,7 +391,6 @@ impl Registry {
             wait.as_secs_f32().round()
         );
         cert.last_error = Some(problem);
-        None
     }
 
     /// When a held response is renewed; `None` if nothing bounds it.

@@ -75,8 +75,11 @@ impl Shared {
                     stored_at: now,
                     source: ResponseSource::Fetched,
                 };
+                if self.registry.would_take(&target.id, response, now) {
+                    self.persist(target, response);
+                }
                 match self.registry.offer(&target.id, held) {
-                    Some(Verdict::Take) => self.persist(target, response),
+                    Some(Verdict::Take) => {}
                     Some(Verdict::Keep(reason)) => {
                         debug!("{}: answer not kept: {reason}", target.describe())
                     }
@@ -97,12 +100,17 @@ impl Shared {
     /// A background fetch for a registered certificate: the registry records it and plans the next.
     pub fn refresh(&self, target: &FetchTarget) {
         let result = self.fetch_verified(target, &[]);
-        if let Some(taken) = self
-            .registry
-            .complete(&target.id, result, SystemTime::now())
-        {
-            self.persist(target, &taken);
+        if let Ok(response) = &result {
+            // Written before it is stapled: whatever a server staples survives its restart.
+            if self
+                .registry
+                .would_take(&target.id, response, SystemTime::now())
+            {
+                self.persist(target, response);
+            }
         }
+        self.registry
+            .complete(&target.id, result, SystemTime::now());
     }
 
     /// Verifies `der` as an answer about `target` now.
