@@ -207,7 +207,7 @@ impl StaplingEngine {
     /// Builds the staple for a selection already made.
     pub fn staple_selection(&self, selection: &Selection, chain: &Chain) -> Option<Staple> {
         let staple = self.build_staple(selection, chain)?;
-        crate::stats::Counters::bump(&self.shared.counters.staples_served);
+        Counters::bump(&self.shared.counters.staples_served);
         Some(staple)
     }
 
@@ -263,7 +263,10 @@ impl StaplingEngine {
         let response = self.responses(chain, &[0], &request)[0]
             .as_ref()
             .map(|r| r.der.clone())?;
-        crate::stats::Counters::bump(&self.shared.counters.staples_served);
+        Counters::bump(&self.shared.counters.staples_served);
+        self.shared
+            .registry
+            .count_staple(chain.leaf().id.as_ref().into_iter());
         Some(response)
     }
 
