@@ -53,6 +53,10 @@ enum Command {
     /// Show the effective configuration: every property, its value and where it came from.
     Config,
     /// Serve TLS 1.2 and 1.3 with stapling (rustls; the leaf's response only).
+    ///
+    /// The chain is registered at start: `<CERT>.ors` and staplekit.stapling.cacheDir are read
+    /// before `listening on` is printed, responders are asked in the background and responses
+    /// renewed before they go stale; handshakes never wait for a responder.
     Serve(ServeArgs),
     /// Run the offline demo: a generated PKI, an in-process OCSP responder, a stapling TLS server
     /// and a client that verifies the staple.

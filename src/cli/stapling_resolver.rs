@@ -87,9 +87,10 @@ impl StaplingResolver {
         LAST_RESOLVED.with(|last| last.borrow_mut().take())
     }
 
-    /// The certified key for the engine's current leaf response: a cache hit after the
-    /// prefetch, else a fetch bounded by `jdk.tls.stapling.responseTimeout` (as the JDK blocks
-    /// the handshake on a cache miss).
+    /// The certified key for the engine's current leaf response. `serve` and `demo` register
+    /// the chain, so this never waits: the response held, or none while the first fetch is
+    /// under way (a chain not registered would wait up to `jdk.tls.stapling.responseTimeout`,
+    /// as the JDK blocks the handshake on a cache miss).
     fn current(&self) -> Arc<Resolved> {
         let response = if self.stapling_enabled {
             self.engine.leaf_response(&self.chain)
