@@ -6,7 +6,6 @@ mod connection;
 mod demo;
 mod demo_client;
 mod error;
-mod prefetch;
 mod registered;
 mod serve;
 mod server_identity;
