@@ -546,8 +546,8 @@ fn after_a_restart_the_first_handshake_staples_from_the_cache_dir_with_responder
     let log = serve.stderr();
     assert!(
         log.contains(
-            "certificate 0 (CN=staplekit test leaf): stapling a good response from the cache \
-             directory (staplekit.stapling.cacheDir)"
+            "certificate 0 (CN=staplekit test leaf): stapling from the first handshake a good \
+             response kept in staplekit.stapling.cacheDir (thisUpdate "
         ),
         "{log}"
     );
@@ -578,8 +578,8 @@ fn an_ors_file_beside_the_chain_is_stapled_with_every_responder_down() {
     let log = serve.stderr();
     assert!(
         log.contains(
-            "certificate 0 (CN=staplekit test leaf): stapling a good response from an \
-             operator-provided file"
+            "certificate 0 (CN=staplekit test leaf): stapling from the first handshake a good \
+             response read from <cert>.ors or staplekit.stapling.responseFile (thisUpdate "
         ),
         "{log}"
     );

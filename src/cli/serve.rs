@@ -77,8 +77,8 @@ fn log_start_state(state: &CertificateState<'_>) {
     match (stats.status, stats.source) {
         (Some(status), Some(source)) => {
             let line = format!(
-                "{who}: stapling a {status} response from {} (thisUpdate {}, nextUpdate {}) \
-                 from the first handshake; {next}",
+                "{who}: stapling from the first handshake a {status} response {} \
+                 (thisUpdate {}, nextUpdate {}); {next}",
                 source_text(source),
                 time_text(stats.this_update),
                 time_text(stats.next_update)
@@ -96,25 +96,23 @@ fn log_start_state(state: &CertificateState<'_>) {
     }
 }
 
-/// `good, from the cache directory`, or `none yet` while the first fetch is under way.
+/// `good, kept in staplekit.stapling.cacheDir`, or `none yet` while the first fetch is under way.
 fn leaf_state(state: &CertificateState<'_>) -> String {
     match &state.registration {
         Registration::Registered(stats) => match (stats.status, stats.source) {
-            (Some(status), Some(source)) => format!("{status}, from {}", source_text(source)),
+            (Some(status), Some(source)) => format!("{status}, {}", source_text(source)),
             _ => "none yet".into(),
         },
         Registration::NotRegistered(reason) => format!("none: {reason}"),
     }
 }
 
-/// The engine's source label, for people.
+/// Where a held response came from, for people, after the engine's source label.
 fn source_text(source: &str) -> &str {
     match source {
-        "fetched" => "the responder",
-        "cache-dir" => "the cache directory (staplekit.stapling.cacheDir)",
-        "static-file" => {
-            "an operator-provided file (<cert>.ors or staplekit.stapling.responseFile)"
-        }
+        "fetched" => "fetched from the responder",
+        "cache-dir" => "kept in staplekit.stapling.cacheDir",
+        "static-file" => "read from <cert>.ors or staplekit.stapling.responseFile",
         other => other,
     }
 }
