@@ -132,7 +132,7 @@ pub fn wait_until_kept(config: &StaplingConfig, states: &[CertificateState<'_>],
         if Instant::now() >= deadline {
             for (path, _) in pending.iter().filter(|p| !written(p)) {
                 warn!(
-                    "{} was not written within {} ms",
+                    "{} is not written {} ms after its fetch; the next run may not find it",
                     path.display(),
                     wait.as_millis()
                 );
