@@ -34,9 +34,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Register a chain as `serve` does and report, per certificate (leaf first), what a handshake
-    /// would staple: status, source, thisUpdate/nextUpdate, next refresh, fetch outcomes, last error.
+    /// Register a chain as `serve` does and report what each certificate staples (leaf first).
     ///
+    /// Per certificate: status, the response stapled and its source (fetched, cache-dir,
+    /// static-file), thisUpdate, nextUpdate, next refresh, fetch outcomes and the last error.
     /// The chain file's `<CHAIN>.ors` and `staplekit.stapling.cacheDir` are read, then each
     /// responder is asked once; the command waits at most as long as one fetch may take
     /// (com.sun.security.ocsp.timeout + readtimeout).
