@@ -38,6 +38,7 @@ enum Command {
     ///
     /// Per certificate: status, the response stapled and its source (fetched, cache-dir,
     /// static-file), thisUpdate, nextUpdate, next refresh, fetch outcomes and the last error.
+    ///
     /// The chain file's `<CHAIN>.ors` and `staplekit.stapling.cacheDir` are read, then each
     /// responder is asked once; the command waits at most as long as one fetch may take
     /// (com.sun.security.ocsp.timeout + readtimeout).
