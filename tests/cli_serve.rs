@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -14,13 +14,17 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{OpensslPki, OwnPki};
+use staplekit::persist::ResponseDir;
 use staplekit::testkit::openssl::run_bounded;
-use staplekit::testkit::pki::{TestPki, TestPkiOptions};
+use staplekit::testkit::pki::{PemFiles, TestPki, TestPkiOptions};
 use staplekit::testkit::responder::CertState;
+use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_staplekit");
 /// How long `serve` may take to print `listening on`.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the first fetches may take before a handshake staples.
+const STAPLE_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long one client run may take.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
 const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
@@ -175,6 +179,25 @@ fn gnutls_cli(serve: &Serve, root: &Path, extra: &[&str]) -> (ExitStatus, String
     run_client("gnutls-cli", &args, HTTP_REQUEST)
 }
 
+/// Connects with `s_client -status` until the staple says `Cert Status: {status}` (the chain is
+/// fetched in the background after `listening on`), within [`STAPLE_TIMEOUT`]; returns that
+/// connection's transcript.
+fn wait_for_staple(serve: &Serve, root: &Path, status: &str) -> String {
+    let deadline = Instant::now() + STAPLE_TIMEOUT;
+    loop {
+        let text = s_client(serve, root, &["-status"]);
+        if text.contains(&format!("Cert Status: {status}")) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {status} staple within {STAPLE_TIMEOUT:?}; last connection:\n{text}\nserve:\n{}",
+            serve.stderr()
+        );
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Runs `staplekit ARGS` to completion (bounded), for commands that must fail at once.
 fn staplekit(args: &[&std::ffi::OsStr]) -> std::process::Output {
     run_bounded(Command::new(BIN).args(args), CLIENT_TIMEOUT).expect("staplekit finishes")
@@ -197,6 +220,7 @@ fn assert_one_line_error(output: &std::process::Output, parts: &[&str]) {
 fn openssl_s_client_gets_the_good_leaf_staple_with_tls12_and_tls13() {
     let fx = OpensslPki::start();
     let serve = Serve::start(&fx.pem.leaf_chain, &fx.pem.leaf_key, &[]);
+    wait_for_staple(&serve, &fx.pem.root, "good");
     for (flag, version) in [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")] {
         let text = s_client(&serve, &fx.pem.root, &["-status", flag]);
         for expected in [
@@ -230,15 +254,27 @@ fn openssl_s_client_gets_the_good_leaf_staple_with_tls12_and_tls13() {
         "startup line: {log}"
     );
     assert!(
-        log.contains("certificate 1 (CN=staplekit test intermediate CA): OCSP good"),
+        log.contains(
+            "certificate 2 (CN=staplekit test root CA): not stapled: self-signed certificate"
+        ),
         "{log}"
     );
+    // The intermediate's response is fetched in the background too (rustls never sends it).
+    let deadline = Instant::now() + STAPLE_TIMEOUT;
+    while !serve
+        .stderr()
+        .contains("OCSP good for CN=staplekit test intermediate CA (serial")
+    {
+        assert!(Instant::now() < deadline, "{}", serve.stderr());
+        thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
 fn gnutls_cli_verifies_the_staple_and_refuses_a_revoked_leaf() {
     let fx = OpensslPki::start();
     let good = Serve::start(&fx.pem.leaf_chain, &fx.pem.leaf_key, &[]);
+    wait_for_staple(&good, &fx.pem.root, "good");
     let (status, text) = gnutls_cli(&good, &fx.pem.root, &[]);
     assert!(status.success(), "{text}");
     for expected in [
@@ -252,6 +288,7 @@ fn gnutls_cli_verifies_the_staple_and_refuses_a_revoked_leaf() {
     }
 
     let revoked = Serve::start(&fx.pem.revoked_chain, &fx.pem.revoked_leaf_key, &[]);
+    wait_for_staple(&revoked, &fx.pem.root, "revoked");
     for priority in [None, Some("--priority=NORMAL:-VERS-ALL:+VERS-TLS1.2")] {
         let (status, text) = gnutls_cli(&revoked, &fx.pem.root, priority.as_slice());
         assert!(
@@ -279,6 +316,7 @@ fn keeps_serving_after_clients_misbehave() {
     let dir = tempfile::tempdir().unwrap();
     let pem = fx.pki.write_pem_files(dir.path()).unwrap();
     let serve = Serve::start(&pem.leaf_chain, &pem.leaf_key, &[]);
+    wait_for_staple(&serve, &pem.root, "good");
 
     // Garbage instead of a ClientHello.
     let mut garbage = TcpStream::connect(serve.addr).unwrap();
@@ -334,14 +372,19 @@ fn a_refreshed_response_is_stapled_without_a_restart() {
     let fx = OwnPki::start();
     let dir = tempfile::tempdir().unwrap();
     let pem = fx.pki.write_pem_files(dir.path()).unwrap();
-    // Cached responses live one second.
+    // Responses are fresh for one second, and renewed half a second after they are fetched.
     let serve = Serve::start(
         &pem.leaf_chain,
         &pem.leaf_key,
-        &["-D", "jdk.tls.stapling.cacheLifetime=1"],
+        &[
+            "-D",
+            "jdk.tls.stapling.cacheLifetime=1",
+            "-D",
+            "staplekit.stapling.retryDelay=500",
+        ],
     );
-    let text = s_client(&serve, &pem.root, &["-status", "-tls1_2"]);
-    assert!(text.contains("Cert Status: good"), "{text}");
+    let text = wait_for_staple(&serve, &pem.root, "good");
+    assert!(text.contains("leaf status: good"), "{text}");
 
     fx.responder.set_status(
         &fx.pki.leaf.serial,
@@ -350,10 +393,15 @@ fn a_refreshed_response_is_stapled_without_a_restart() {
             reason: Some(1),
         },
     );
-    thread::sleep(Duration::from_millis(1500));
-    let text = s_client(&serve, &pem.root, &["-status", "-tls1_2"]);
-    assert!(text.contains("Cert Status: revoked"), "{text}");
+    let text = wait_for_staple(&serve, &pem.root, "revoked");
     assert!(text.contains("leaf status: revoked"), "{text}");
+    assert!(
+        serve
+            .stderr()
+            .contains("OCSP REVOKED for CN=staplekit test leaf (serial"),
+        "{}",
+        serve.stderr()
+    );
 }
 
 #[test]
@@ -402,4 +450,170 @@ fn bad_input_is_one_line_naming_the_file_or_address() {
 
     let out = serve(&pem.leaf_chain, &pem.leaf_key, "no-such-address");
     assert_one_line_error(&out, &["cannot listen on no-such-address"]);
+}
+
+/// The `-D` that points `serve` at a cache directory.
+fn cache_dir_define(dir: &Path) -> String {
+    format!("staplekit.stapling.cacheDir={}", dir.display())
+}
+
+/// `<chain>.ors`: the operator-provided response `serve --cert <chain>` reads.
+fn ors_beside(chain: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.ors", chain.display()))
+}
+
+/// The value of an `s_client` transcript line such as `This Update: ...`.
+fn field<'a>(text: &'a str, name: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix(name))
+        .unwrap_or_else(|| panic!("no {name:?} in:\n{text}"))
+        .trim()
+}
+
+/// Asks `url` about `cert` with `openssl ocsp` (not verified: any answer is written) and writes
+/// the DER answer to `out`, as an operator's cron job would.
+fn openssl_ocsp_respout(issuer: &Path, cert: &Path, url: &str, out: &Path) {
+    let output = run_bounded(
+        Command::new("openssl")
+            .arg("ocsp")
+            .arg("-issuer")
+            .arg(issuer)
+            .arg("-cert")
+            .arg(cert)
+            .args(["-url", url, "-noverify", "-respout"])
+            .arg(out),
+        CLIENT_TIMEOUT,
+    )
+    .expect("openssl ocsp finishes");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && text.contains(": good"),
+        "openssl ocsp: {text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Stops both OpenSSL responders; their URLs refuse connections from now on.
+fn stop_responders(fx: OpensslPki) -> (TempDir, PemFiles) {
+    let OpensslPki {
+        dir,
+        pem,
+        root_responder,
+        intermediate_responder,
+        ..
+    } = fx;
+    root_responder.stop();
+    intermediate_responder.stop();
+    (dir, pem)
+}
+
+#[test]
+fn after_a_restart_the_first_handshake_staples_from_the_cache_dir_with_responders_down() {
+    let fx = OpensslPki::start();
+    let cache = tempfile::tempdir().unwrap();
+    let define = cache_dir_define(cache.path());
+    let first = {
+        let serve = Serve::start(&fx.pem.leaf_chain, &fx.pem.leaf_key, &["-D", &define]);
+        let text = wait_for_staple(&serve, &fx.pem.root, "good");
+        // The response reaches the directory just after it is stapled.
+        let engine = common::engine(&[]);
+        let leaf_id = fx.leaf_chain(&engine).leaf().id.clone().unwrap();
+        let kept = ResponseDir::open(cache.path()).unwrap().file_for(&leaf_id);
+        let deadline = Instant::now() + STAPLE_TIMEOUT;
+        while !kept.exists() {
+            assert!(Instant::now() < deadline, "{} not written", kept.display());
+            thread::sleep(Duration::from_millis(20));
+        }
+        text
+    }; // serve is killed here
+    let (_dir, pem) = stop_responders(fx);
+
+    let serve = Serve::start(&pem.leaf_chain, &pem.leaf_key, &["-D", &define]);
+    let text = s_client(&serve, &pem.root, &["-status"]);
+    for expected in [
+        "OCSP Response Status: successful",
+        "Cert Status: good",
+        "leaf OCSP response stapled: yes",
+        "Verify return code: 0 (ok)",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    assert_eq!(
+        field(&text, "This Update:"),
+        field(&first, "This Update:"),
+        "the response kept by the first run"
+    );
+    let log = serve.stderr();
+    assert!(
+        log.contains(
+            "certificate 0 (CN=staplekit test leaf): stapling from the first handshake a good \
+             response kept in staplekit.stapling.cacheDir (thisUpdate "
+        ),
+        "{log}"
+    );
+}
+
+#[test]
+fn an_ors_file_beside_the_chain_is_stapled_with_every_responder_down() {
+    let fx = OpensslPki::start();
+    let ors = ors_beside(&fx.pem.leaf_chain);
+    openssl_ocsp_respout(
+        &fx.pem.intermediate,
+        &fx.pem.leaf,
+        &fx.intermediate_responder.url(),
+        &ors,
+    );
+    let (_dir, pem) = stop_responders(fx);
+
+    let serve = Serve::start(&pem.leaf_chain, &pem.leaf_key, &[]);
+    let text = s_client(&serve, &pem.root, &["-status"]);
+    for expected in [
+        "OCSP Response Status: successful",
+        "Cert Status: good",
+        "Responder Id: CN = staplekit test intermediate OCSP signer",
+        "leaf OCSP response stapled: yes",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    let log = serve.stderr();
+    assert!(
+        log.contains(
+            "certificate 0 (CN=staplekit test leaf): stapling from the first handshake a good \
+             response read from <cert>.ors or staplekit.stapling.responseFile (thisUpdate "
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains(
+            "certificate 1 (CN=staplekit test intermediate CA): nothing to staple yet; asking http://127.0.0.1:"
+        ),
+        "{log}"
+    );
+}
+
+#[test]
+fn an_expired_ors_file_is_not_stapled_and_is_named_in_a_warning() {
+    let fx = OwnPki::start();
+    fx.responder.set_this_update_age(Duration::ZERO);
+    fx.responder.set_validity(Some(Duration::from_secs(1)));
+    let dir = tempfile::tempdir().unwrap();
+    let pem = fx.pki.write_pem_files(dir.path()).unwrap();
+    let ors = ors_beside(&pem.leaf_chain);
+    openssl_ocsp_respout(&pem.intermediate, &pem.leaf, &fx.responder.url(), &ors);
+    fx.responder.shutdown();
+    thread::sleep(Duration::from_millis(1100)); // past its nextUpdate
+
+    let serve = Serve::start(&pem.leaf_chain, &pem.leaf_key, &[]);
+    let text = s_client(&serve, &pem.root, &["-status"]);
+    assert!(text.contains("OCSP response: no response sent"), "{text}");
+    assert!(text.contains("leaf OCSP response stapled: no"), "{text}");
+    let log = serve.stderr();
+    let warning = log
+        .lines()
+        .find(|l| l.contains(" WARN ") && l.contains(ors.to_str().unwrap()))
+        .unwrap_or_else(|| panic!("no warning naming {}:\n{log}", ors.display()));
+    assert!(
+        warning.contains("is not served: nextUpdate") && warning.contains("has passed"),
+        "{warning}"
+    );
 }

@@ -12,15 +12,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use staplekit::ocsp::response::rfc3339;
-use staplekit::ocsp::Status;
-use staplekit::report::{CertificateReport, Outcome};
 use staplekit::testkit::pki::{TestPki, TestPkiOptions};
 use staplekit::testkit::responder::OcspResponder;
 use staplekit::testkit::served_pki::serve_test_pki;
 use staplekit::StaplingEngine;
 
 use super::demo_client::{self, StapleCheck};
-use super::prefetch::prefetch;
+use super::registered::{one_fetch_wait, wait_until_settled, CertificateState, Registration};
 use super::server_identity::ServerIdentity;
 use super::stapling_resolver::StaplingResolver;
 use super::tls_server::{ring_provider, TlsServer};
@@ -68,11 +66,14 @@ pub fn run(settings: &Settings) -> Result<ExitCode, CliError> {
     let identity = ServerIdentity::load(&files.leaf_chain, &files.leaf_key, &engine, &provider)?;
     let resolver = Arc::new(StaplingResolver::new(engine.clone(), identity));
     let server = TlsServer::bind("127.0.0.1:0", resolver.clone(), provider.clone())?;
+    // As `serve` does: registered, fetched in the background. The demo waits for the first
+    // fetches so that its first handshake has something to staple.
     let started = Instant::now();
-    let reports = prefetch(&engine, resolver.chain());
+    engine.register(resolver.chain(), Some(&files.leaf_chain));
+    let states = wait_until_settled(&engine, resolver.chain(), one_fetch_wait(engine.config()));
     say(format!(
         "first fetch: {} in {}",
-        reports
+        states
             .iter()
             .map(outcome_text)
             .collect::<Vec<_>>()
@@ -138,21 +139,21 @@ fn register(responder: &OcspResponder, pki: &TestPki) -> Result<(), CliError> {
 }
 
 /// `leaf good`, `root not asked (self-signed certificate)`... for the demo's three-certificate chain.
-fn outcome_text(report: &CertificateReport) -> String {
+fn outcome_text(state: &CertificateState<'_>) -> String {
     let name = ["leaf", "intermediate", "root"]
-        .get(report.index)
+        .get(state.index)
         .map_or_else(
-            || format!("certificate {}", report.index),
+            || format!("certificate {}", state.index),
             |n| (*n).to_owned(),
         );
-    match &report.outcome {
-        Outcome::Verified(response) => match response.status {
-            Status::Good => format!("{name} good"),
-            Status::Revoked(_) => format!("{name} REVOKED"),
-            Status::Unknown => format!("{name} unknown"),
+    match &state.registration {
+        Registration::Registered(stats) => match (stats.status, &stats.last_error) {
+            (Some("revoked"), _) => format!("{name} REVOKED"),
+            (Some(status), _) => format!("{name} {status}"),
+            (None, Some(error)) => format!("{name} FAILED ({error})"),
+            (None, None) => format!("{name} FAILED (no answer yet)"),
         },
-        Outcome::Skipped(reason) => format!("{name} not asked ({reason})"),
-        Outcome::Failed(failure) => format!("{name} FAILED ({failure})"),
+        Registration::NotRegistered(reason) => format!("{name} not asked ({reason})"),
     }
 }
 

@@ -6,7 +6,7 @@ mod connection;
 mod demo;
 mod demo_client;
 mod error;
-mod prefetch;
+mod registered;
 mod serve;
 mod server_identity;
 mod settings;
@@ -34,14 +34,30 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Fetch and verify OCSP for every certificate of a chain (leaf first) and print one line each.
+    /// Register a chain as `serve` does and report what each certificate staples (leaf first).
     ///
-    /// Exit status: 0 when every certificate checked is good, 1 when any is revoked, 2 for
-    /// unknown, invalid or unavailable answers and for bad input.
+    /// Per certificate: status, the response stapled and its source (fetched, cache-dir,
+    /// static-file), thisUpdate, nextUpdate, next refresh, fetch outcomes and the last error.
+    ///
+    /// The chain file's `<CHAIN>.ors` and `staplekit.stapling.cacheDir` are read, then each
+    /// responder is asked once; the command waits at most as long as one fetch may take
+    /// (com.sun.security.ocsp.timeout + readtimeout).
+    ///
+    /// Status: good or revoked (the response stapled, from wherever it came); unknown, invalid (an
+    /// answer came and failed verification) or unavailable (no usable answer) when there is
+    /// nothing to staple; skipped (not asked: self-signed, no issuer, no responder, nocheck).
+    ///
+    /// Exit status: 0 when every certificate asked about has a good response to staple, 1 when
+    /// any stapled response says revoked, 2 when any has nothing to staple (unknown, invalid,
+    /// unavailable) and for bad input.
     Status(StatusArgs),
     /// Show the effective configuration: every property, its value and where it came from.
     Config,
     /// Serve TLS 1.2 and 1.3 with stapling (rustls; the leaf's response only).
+    ///
+    /// The chain is registered at start: `<CERT>.ors` and staplekit.stapling.cacheDir are read
+    /// before `listening on` is printed, responders are asked in the background and responses
+    /// renewed before they go stale; handshakes never wait for a responder.
     Serve(ServeArgs),
     /// Run the offline demo: a generated PKI, an in-process OCSP responder, a stapling TLS server
     /// and a client that verifies the staple.

@@ -1,28 +1,31 @@
 //! `staplekit serve`: a rustls TLS server (1.2 and 1.3) that staples through the engine.
 //!
-//! rustls staples the leaf's OCSP response only, whenever the client sends `status_request`;
-//! intermediates' responses are fetched (and logged) but never sent.
+//! The chain is registered with the engine: its responses are fetched in the background and
+//! renewed before they go stale, and handshakes never wait for a responder. rustls staples the
+//! leaf's OCSP response only, whenever the client sends `status_request`; intermediates'
+//! responses are fetched (and logged) but never sent.
 
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use log::{info, warn};
-use staplekit::report::{CertificateReport, Outcome};
+use staplekit::ocsp::response::rfc3339;
 use staplekit::StaplingEngine;
 
-use super::prefetch::prefetch;
+use super::registered::{chain_states, CertificateState, Registration};
 use super::server_identity::ServerIdentity;
 use super::stapling_resolver::StaplingResolver;
 use super::tls_server::{ring_provider, TlsServer};
 use super::{CliError, ServeArgs, Settings};
 
-/// Checks the files, binds, fetches the chain's responses, prints `listening on ADDR` on stdout
-/// and serves until killed.
+/// Checks the files, binds, registers the chain, prints `listening on ADDR` on stdout and serves
+/// until killed.
 ///
-/// Everything that can be wrong locally (configuration, chain, key, address) fails before any
-/// network fetch, so a typo costs no time; connections wait in the backlog during the prefetch
-/// and are answered once `listening on` is printed.
+/// Everything that can be wrong locally (configuration, chain, key, address) fails before
+/// anything is fetched. Registration reads `staplekit.stapling.cacheDir` and `<cert>.ors` before
+/// `listening on` is printed, so the first handshake staples what they hold; responders are
+/// asked in the background.
 pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CliError> {
     let config = settings.load()?.config;
     let engine = Arc::new(StaplingEngine::new(config)?);
@@ -31,21 +34,25 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CliError> 
     let resolver = Arc::new(StaplingResolver::new(engine.clone(), identity));
     let server = TlsServer::bind(&args.listen, resolver.clone(), provider)?;
 
-    let reports = prefetch(&engine, resolver.chain());
+    let leaf = resolver.chain().leaf().subject.clone();
     if resolver.stapling_enabled() {
+        engine.register(resolver.chain(), Some(&args.cert));
+        let states = chain_states(&engine, resolver.chain());
+        for state in &states {
+            log_start_state(state);
+        }
         info!(
-            "serving {} with TLS 1.2 and 1.3 (rustls): the leaf's OCSP response ({}) is stapled \
-             for clients that send status_request; rustls staples the leaf's response only, \
-             never intermediates'",
-            resolver.chain().leaf().subject,
-            reports.first().map_or("none", leaf_state)
+            "serving {leaf} with TLS 1.2 and 1.3 (rustls): the leaf's OCSP response ({}) is \
+             stapled for clients that send status_request; rustls staples the leaf's response \
+             only, never intermediates'",
+            states.first().map_or_else(|| "none".into(), leaf_state)
         );
     } else {
+        // Nothing is stapled, so nothing is fetched either.
         warn!(
-            "serving {} with TLS 1.2 and 1.3 (rustls) WITHOUT stapling: \
+            "serving {leaf} with TLS 1.2 and 1.3 (rustls) WITHOUT stapling: \
              jdk.tls.server.enableStatusRequestExtension=false or status_request is in \
              jdk.tls.server.disableExtensions",
-            resolver.chain().leaf().subject
         );
     }
     announce(&server)?;
@@ -53,13 +60,65 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CliError> 
     Ok(ExitCode::SUCCESS)
 }
 
-/// `good`, `revoked`, or `none yet` when handshakes will have nothing to staple until a fetch
-/// succeeds.
-fn leaf_state(report: &CertificateReport) -> &'static str {
-    match &report.outcome {
-        Outcome::Verified(response) if response.is_stapleable() => response.status.name(),
-        _ => "none yet",
+/// One line per certificate: what it staples from the first handshake, and what happens next.
+fn log_start_state(state: &CertificateState<'_>) {
+    let who = format!("certificate {} ({})", state.index, state.cert.subject);
+    let stats = match &state.registration {
+        Registration::NotRegistered(reason) => {
+            info!("{who}: not stapled: {reason}");
+            return;
+        }
+        Registration::Registered(stats) => stats,
+    };
+    let next = match &stats.responder {
+        Some(url) => format!("asking {url} in the background"),
+        None => "no responder to ask: only an operator-provided file can renew it".into(),
+    };
+    match (stats.status, stats.source) {
+        (Some(status), Some(source)) => {
+            let line = format!(
+                "{who}: stapling from the first handshake a {status} response {} \
+                 (thisUpdate {}, nextUpdate {}); {next}",
+                source_text(source),
+                time_text(stats.this_update),
+                time_text(stats.next_update)
+            );
+            if status == "revoked" {
+                warn!("{line}");
+            } else {
+                info!("{line}");
+            }
+        }
+        _ if stats.responder.is_none() => {
+            warn!("{who}: nothing to staple: no OCSP responder and no usable response file")
+        }
+        _ => info!("{who}: nothing to staple yet; {next} (handshakes do not wait for it)"),
     }
+}
+
+/// `good, kept in staplekit.stapling.cacheDir`, or `none yet` while the first fetch is under way.
+fn leaf_state(state: &CertificateState<'_>) -> String {
+    match &state.registration {
+        Registration::Registered(stats) => match (stats.status, stats.source) {
+            (Some(status), Some(source)) => format!("{status}, {}", source_text(source)),
+            _ => "none yet".into(),
+        },
+        Registration::NotRegistered(reason) => format!("none: {reason}"),
+    }
+}
+
+/// Where a held response came from, for people, after the engine's source label.
+fn source_text(source: &str) -> &str {
+    match source {
+        "fetched" => "fetched from the responder",
+        "cache-dir" => "kept in staplekit.stapling.cacheDir",
+        "static-file" => "read from <cert>.ors or staplekit.stapling.responseFile",
+        other => other,
+    }
+}
+
+fn time_text(time: Option<std::time::SystemTime>) -> String {
+    time.map_or_else(|| "none".into(), rfc3339)
 }
 
 /// Prints the bound address on stdout and flushes, so a caller can read the port of `:0`.

@@ -7,15 +7,14 @@
 
 use std::cell::RefCell;
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::SystemTime;
 
 use rustls::pki_types::CertificateDer;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::{CertifiedKey, SigningKey};
 use staplekit::ocsp::response::rfc3339;
-use staplekit::ocsp::{verify_response, Expected, VerifyPolicy};
 use staplekit::{Chain, StaplingEngine};
 
+use super::registered::read_back;
 use super::server_identity::ServerIdentity;
 
 thread_local! {
@@ -88,9 +87,10 @@ impl StaplingResolver {
         LAST_RESOLVED.with(|last| last.borrow_mut().take())
     }
 
-    /// The certified key for the engine's current leaf response: a cache hit after the
-    /// prefetch, else a fetch bounded by `jdk.tls.stapling.responseTimeout` (as the JDK blocks
-    /// the handshake on a cache miss).
+    /// The certified key for the engine's current leaf response. `serve` and `demo` register
+    /// the chain, so this never waits: the response held, or none while the first fetch is
+    /// under way (a chain not registered would wait up to `jdk.tls.stapling.responseTimeout`,
+    /// as the JDK blocks the handshake on a cache miss).
     fn current(&self) -> Arc<Resolved> {
         let response = if self.stapling_enabled {
             self.engine.leaf_response(&self.chain)
@@ -121,29 +121,10 @@ impl StaplingResolver {
         }
     }
 
-    /// Reads the response again (the engine verified it before caching it) to say what it says.
+    /// Reads the response again (the engine verified it before handing it out) to say what it
+    /// says.
     fn describe(&self, der: &[u8]) -> LeafStaple {
-        let leaf = self.chain.leaf();
-        let unreadable = |reason: String| LeafStaple {
-            status: format!("unreadable ({reason})"),
-            this_update: "-".into(),
-            next_update: "-".into(),
-        };
-        let (Some(id), Some(issuer_der)) = (&leaf.id, &leaf.issuer_der) else {
-            return unreadable("the leaf's issuer is unknown".into());
-        };
-        let config = self.engine.config();
-        let policy = VerifyPolicy {
-            now: SystemTime::now(),
-            clock_skew: config.clock_skew,
-            max_response_bytes: config.max_response_bytes,
-        };
-        let expected = Expected {
-            id,
-            issuer_der,
-            nonce: None,
-        };
-        match verify_response(der, &expected, &policy) {
+        match read_back(self.engine.config(), self.chain.leaf(), der) {
             Ok(response) => LeafStaple {
                 status: response.status.name().into(),
                 this_update: rfc3339(response.this_update),
@@ -152,7 +133,11 @@ impl StaplingResolver {
                     .map(rfc3339)
                     .unwrap_or_else(|| "none".into()),
             },
-            Err(rejection) => unreadable(rejection.to_string()),
+            Err(reason) => LeafStaple {
+                status: format!("unreadable ({reason})"),
+                this_update: "-".into(),
+                next_update: "-".into(),
+            },
         }
     }
 }

@@ -1,5 +1,7 @@
-//! `staplekit status`: fetch and verify OCSP for every certificate of a chain, in parallel.
+//! `staplekit status`: register a chain as `serve` does, wait for its first fetches, and report
+//! per certificate what a handshake would staple, where it came from, and how fetching goes.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -7,47 +9,70 @@ use std::time::Duration;
 use serde::Serialize;
 use staplekit::chain::read_pem_certificates;
 use staplekit::ocsp::response::rfc3339;
-use staplekit::ocsp::Status;
-use staplekit::report::{CertificateReport, Outcome};
-use staplekit::StaplingEngine;
+use staplekit::ocsp::{RevocationInfo, Status};
+use staplekit::report::SkipReason;
+use staplekit::stats::CertificateStats;
+use staplekit::tls::{
+    encode_status_request_v2, ClientStatusRequest, OcspStatusRequest, StatusRequestItemV2,
+    TlsVersion,
+};
+use staplekit::{Chain, StaplingEngine};
 
+use super::registered::{
+    one_fetch_wait, read_back, wait_until_kept, wait_until_settled, CertificateState, Registration,
+};
 use super::{CliError, Settings, StatusArgs};
 
-/// How long `status` waits when the OCSP timeouts are 0 (no limit): a diagnostic must end.
-const UNLIMITED_WAIT: Duration = Duration::from_secs(60);
+/// How long to wait for fetched responses to reach `staplekit.stapling.cacheDir` before exiting.
+const KEEP_WAIT: Duration = Duration::from_secs(2);
 
-/// One certificate's line, as printed in text and JSON.
+/// One certificate's report, as printed in text and JSON.
 #[derive(Debug, Serialize)]
 struct StatusLine {
     index: usize,
     subject: String,
     serial: String,
     responder: Option<String>,
-    /// good, revoked, unknown, invalid, unavailable or skipped.
+    /// good or revoked: the response stapled; unknown, invalid or unavailable: none to staple,
+    /// and why (the fetches' outcomes); skipped: not asked about.
     status: &'static str,
+    /// Why it was skipped, the CRL reason of a revocation, or what went wrong.
     reason: Option<String>,
     this_update: Option<String>,
     next_update: Option<String>,
     revocation_time: Option<String>,
+    /// good, revoked or none: what a handshake staples now.
+    stapled: &'static str,
+    /// Where the stapled response came from: fetched, cache-dir or static-file.
+    source: Option<&'static str>,
+    /// When the engine asks the responder next.
+    next_refresh: Option<String>,
+    /// When the last fetch ended.
+    last_fetch: Option<String>,
+    last_error: Option<String>,
+    consecutive_failures: u32,
+    /// Fetches by outcome: good, revoked, unknown, transport.<kind>, rejected.<kind>.
+    fetches: BTreeMap<String, u64>,
 }
 
-/// Checks the chain and prints the report; the exit code says the worst status.
+/// Registers the chain (with its file, so `<chain>.ors` is read), waits until each certificate's
+/// first fetch has ended (at most as long as one fetch may take), and prints the report; the exit
+/// code says the worst status.
 pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError> {
     let config = settings.load()?.config;
-    // A diagnostic waits as long as one fetch may take, not just a handshake's deadline.
-    let wait = match config.ocsp_connect_timeout + config.ocsp_read_timeout {
-        d if config.ocsp_connect_timeout.is_zero() || config.ocsp_read_timeout.is_zero() => {
-            d.max(UNLIMITED_WAIT)
-        }
-        d => d,
-    };
+    let wait = one_fetch_wait(&config);
     let engine = StaplingEngine::new(config)?;
     let chain = engine.parse_chain(read_pem_certificates(&args.chain)?)?;
-    let lines: Vec<StatusLine> = engine
-        .check_chain(&chain, wait)
+    engine.register(&chain, Some(&args.chain));
+    let states = wait_until_settled(&engine, &chain, wait);
+    wait_until_kept(engine.config(), &states, KEEP_WAIT);
+    let mut lines: Vec<StatusLine> = states
         .iter()
-        .map(StatusLine::from_report)
+        .map(|state| StatusLine::new(state, wait))
         .collect();
+    if lines.iter().any(|l| l.stapled == "revoked") {
+        add_revocation_details(&engine, &chain, &mut lines);
+    }
     let text = if args.json {
         serde_json::to_string_pretty(&lines).map_err(|e| CliError::Other(e.to_string()))?
     } else {
@@ -62,8 +87,8 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError>
     Ok(exit_code(&lines))
 }
 
-/// 1 when any certificate is revoked, else 2 when any answer was unknown, invalid or
-/// unavailable, else 0 (good and skipped only).
+/// 1 when any certificate's stapled response says revoked, else 2 when any certificate that can
+/// be asked about has nothing to staple (unknown, invalid or unavailable), else 0.
 fn exit_code(lines: &[StatusLine]) -> ExitCode {
     if lines.iter().any(|l| l.status == "revoked") {
         ExitCode::from(1)
@@ -78,44 +103,61 @@ fn exit_code(lines: &[StatusLine]) -> ExitCode {
 }
 
 impl StatusLine {
-    fn from_report(report: &CertificateReport) -> Self {
+    fn new(state: &CertificateState<'_>, wait: Duration) -> Self {
+        let cert = state.cert;
         let mut line = StatusLine {
-            index: report.index,
-            subject: report.subject.clone(),
-            serial: report.serial_hex.clone(),
-            responder: report.responder.as_ref().map(|u| u.to_string()),
+            index: state.index,
+            subject: cert.subject.clone(),
+            serial: cert.serial_hex.clone(),
+            responder: None,
             status: "skipped",
             reason: None,
             this_update: None,
             next_update: None,
             revocation_time: None,
+            stapled: "none",
+            source: None,
+            next_refresh: None,
+            last_fetch: None,
+            last_error: None,
+            consecutive_failures: 0,
+            fetches: BTreeMap::new(),
         };
-        match &report.outcome {
-            Outcome::Skipped(reason) => line.reason = Some(reason.to_string()),
-            Outcome::Failed(failure) => {
-                line.status = if failure.is_invalid_answer() {
-                    "invalid"
-                } else {
-                    "unavailable"
-                };
-                line.reason = Some(failure.to_string());
+        let stats = match &state.registration {
+            Registration::NotRegistered(reason) => {
+                line.reason = Some(reason.to_string());
+                return line;
             }
-            Outcome::Verified(response) => {
-                line.status = response.status.name();
-                line.this_update = Some(rfc3339(response.this_update));
-                line.next_update = response.next_update.map(rfc3339);
-                match response.status {
-                    Status::Good => {}
-                    Status::Revoked(info) => {
-                        line.revocation_time = Some(rfc3339(info.time));
-                        line.reason = Some(crl_reason_name(info.reason).to_owned());
-                    }
-                    Status::Unknown => {
-                        line.reason = Some("the responder does not know this certificate".into())
-                    }
-                }
+            Registration::Registered(stats) => stats,
+        };
+        line.responder = stats.responder.clone();
+        line.stapled = stats.status.unwrap_or("none");
+        line.source = stats.source;
+        line.this_update = stats.this_update.map(rfc3339);
+        line.next_update = stats.next_update.map(rfc3339);
+        line.next_refresh = stats.next_refresh.map(rfc3339);
+        line.last_fetch = stats.last_fetch.map(rfc3339);
+        line.last_error = stats.last_error.clone();
+        line.consecutive_failures = stats.consecutive_failures;
+        line.fetches = stats.fetches.clone();
+        line.status = match stats.status {
+            Some(stapled) => stapled,
+            None if stats.responder.is_none() => {
+                line.reason = Some(SkipReason::NoResponder.to_string());
+                "skipped"
             }
-        }
+            None => {
+                line.reason = Some(match (&stats.last_error, stats.last_fetch) {
+                    (Some(error), _) => error.clone(),
+                    (None, None) => format!(
+                        "no answer within {} ms: the first fetch is still under way",
+                        wait.as_millis()
+                    ),
+                    (None, Some(_)) => "no response to staple".into(),
+                });
+                unstapled_status(stats)
+            }
+        };
         line
     }
 
@@ -128,20 +170,115 @@ impl StatusLine {
             self.responder.as_deref().unwrap_or("-"),
             self.status
         );
-        if let Some(reason) = &self.reason {
-            text.push_str(&format!(" reason=\"{reason}\""));
+        if matches!(self.status, "skipped" | "revoked") {
+            if let Some(reason) = &self.reason {
+                text.push_str(&format!(" reason=\"{reason}\""));
+            }
         }
+        if let Some(time) = &self.revocation_time {
+            text.push_str(&format!(" revoked={time}"));
+        }
+        if self.status == "skipped" {
+            return text;
+        }
+        text.push_str(&format!("\n    stapled={}", self.stapled));
         for (name, value) in [
-            ("thisUpdate", &self.this_update),
-            ("nextUpdate", &self.next_update),
-            ("revoked", &self.revocation_time),
+            ("source", self.source),
+            ("thisUpdate", self.this_update.as_deref()),
+            ("nextUpdate", self.next_update.as_deref()),
         ] {
             if let Some(value) = value {
                 text.push_str(&format!(" {name}={value}"));
             }
         }
+        let fetches = if self.fetches.is_empty() {
+            "none".to_string()
+        } else {
+            self.fetches
+                .iter()
+                .map(|(label, n)| format!("{label}:{n}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        text.push_str(&format!(
+            "\n    nextRefresh={} lastFetch={} fetches={fetches}",
+            self.next_refresh.as_deref().unwrap_or("none"),
+            self.last_fetch.as_deref().unwrap_or("none"),
+        ));
+        if self.consecutive_failures > 0 {
+            text.push_str(&format!(" failuresInARow={}", self.consecutive_failures));
+        }
+        let error = self
+            .last_error
+            .as_deref()
+            .or(self.reason.as_deref().filter(|_| self.stapled == "none"));
+        if let Some(error) = error {
+            text.push_str(&format!("\n    lastError=\"{error}\""));
+        }
         text
     }
+}
+
+/// Why a registered certificate with a responder has nothing to staple, from its fetches'
+/// outcomes (`status` ends after the first fetch, so there is usually one): `unknown` when the
+/// responder does not know it, `invalid` when an answer came and failed verification, else
+/// `unavailable` (no usable answer: network, timeout, HTTP error, tryLater and the like).
+fn unstapled_status(stats: &CertificateStats) -> &'static str {
+    let labels = || stats.fetches.keys().map(String::as_str);
+    if labels().any(|l| l == "unknown") {
+        "unknown"
+    } else if labels().any(is_invalid_answer) {
+        "invalid"
+    } else {
+        "unavailable"
+    }
+}
+
+/// A `rejected.<kind>` outcome that means a bad answer, as `Rejection::is_unavailable` decides:
+/// only a non-successful responseStatus (tryLater, internalError...) is "no answer" rather than
+/// a bad one. Keep in sync with it.
+fn is_invalid_answer(label: &str) -> bool {
+    label
+        .strip_prefix("rejected.")
+        .is_some_and(|kind| kind != "not-successful")
+}
+
+/// Fills in the time and CRL reason of each stapled REVOKED response. The engine's statistics
+/// only say "revoked"; the responses themselves are read back from what a TLS 1.2 handshake
+/// asking for `ocsp_multi` (the whole chain) would staple, and the leaf's as `serve` staples it.
+fn add_revocation_details(engine: &StaplingEngine, chain: &Chain, lines: &mut [StatusLine]) {
+    let request =
+        encode_status_request_v2(&[StatusRequestItemV2::OcspMulti(OcspStatusRequest::default())]);
+    let hello = request.as_deref().ok().map(|v2| ClientStatusRequest {
+        status_request: None,
+        status_request_v2: Some(v2),
+        version: TlsVersion::Tls12,
+        resumed: false,
+    });
+    let mut stapled = hello
+        .and_then(|hello| engine.staple(&hello, chain).ok().flatten())
+        .map(|staple| staple.ocsp_responses())
+        .unwrap_or_default();
+    stapled.resize(chain.len(), None);
+    if stapled[0].is_none() {
+        // A single certificate, or status_request_v2 turned off: the leaf alone.
+        stapled[0] = engine.leaf_response(chain).map(|der| der.to_vec());
+    }
+    for ((line, cert), der) in lines.iter_mut().zip(chain.certificates()).zip(stapled) {
+        let Some(der) = der.filter(|_| line.stapled == "revoked") else {
+            continue;
+        };
+        if let Ok(response) = read_back(engine.config(), cert, &der) {
+            if let Status::Revoked(info) = response.status {
+                add_revocation(line, info);
+            }
+        }
+    }
+}
+
+fn add_revocation(line: &mut StatusLine, info: RevocationInfo) {
+    line.revocation_time = Some(rfc3339(info.time));
+    line.reason = Some(crl_reason_name(info.reason).to_owned());
 }
 
 /// RFC 5280 CRLReason names.

@@ -1,0 +1,188 @@
+//! A chain registered with the engine, certificate by certificate: what each holds and how its
+//! fetches went (from the engine's statistics), or why the engine does not keep it stapled.
+//! Shared by `serve` (logged at start), `status` (printed) and `demo`.
+
+use std::path::PathBuf;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use log::warn;
+use staplekit::chain::ChainCertificate;
+use staplekit::config::StaplingConfig;
+use staplekit::ocsp::{verify_response, Expected, VerifiedResponse, VerifyPolicy};
+use staplekit::persist::ResponseDir;
+use staplekit::report::SkipReason;
+use staplekit::stats::CertificateStats;
+use staplekit::{Chain, StaplingEngine};
+
+/// How long to wait for fetches when an OCSP timeout is 0 (no limit): a command must end.
+const UNLIMITED_WAIT: Duration = Duration::from_secs(60);
+
+/// How far a file's modification time may lag the clock read just before it was written.
+const FILE_TIME_SLACK: Duration = Duration::from_millis(100);
+
+/// How often the engine's statistics are read while waiting.
+const POLL: Duration = Duration::from_millis(10);
+
+/// One certificate of a chain, as the engine sees it.
+#[derive(Debug)]
+pub struct CertificateState<'a> {
+    /// Position in the chain, 0 = leaf.
+    pub index: usize,
+    /// The certificate.
+    pub cert: &'a ChainCertificate,
+    /// Whether the engine keeps it stapled, and how that goes.
+    pub registration: Registration,
+}
+
+/// Whether the engine keeps a certificate stapled.
+#[derive(Debug)]
+pub enum Registration {
+    /// Registered: what it holds and how its fetches went.
+    Registered(Box<CertificateStats>),
+    /// Not registered (a root, id-pkix-ocsp-nocheck, issuer unknown): never asked about.
+    NotRegistered(SkipReason),
+}
+
+impl CertificateState<'_> {
+    /// Whether nothing more is to be learned by waiting: a fetch has ended, or there is no
+    /// responder to ask.
+    pub fn settled(&self) -> bool {
+        match &self.registration {
+            Registration::Registered(stats) => {
+                stats.last_fetch.is_some() || stats.responder.is_none()
+            }
+            Registration::NotRegistered(_) => true,
+        }
+    }
+}
+
+/// The state of each certificate of a registered `chain`, leaf first.
+pub fn chain_states<'a>(engine: &StaplingEngine, chain: &'a Chain) -> Vec<CertificateState<'a>> {
+    let mut registered = engine.stats().certificates;
+    chain
+        .certificates()
+        .iter()
+        .enumerate()
+        .map(|(index, cert)| {
+            // Statistics name certificates by subject and serial; a chain does not repeat them.
+            let found = registered
+                .iter()
+                .position(|s| s.serial_hex == cert.serial_hex && s.subject == cert.subject);
+            let registration = match found {
+                Some(at) => Registration::Registered(Box::new(registered.swap_remove(at))),
+                None => Registration::NotRegistered(skip_reason(cert)),
+            };
+            CertificateState {
+                index,
+                cert,
+                registration,
+            }
+        })
+        .collect()
+}
+
+/// Waits until every certificate of a registered `chain` is [settled](CertificateState::settled)
+/// or `wait` has passed, and returns their states.
+pub fn wait_until_settled<'a>(
+    engine: &StaplingEngine,
+    chain: &'a Chain,
+    wait: Duration,
+) -> Vec<CertificateState<'a>> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let states = chain_states(engine, chain);
+        if states.iter().all(CertificateState::settled) || Instant::now() >= deadline {
+            return states;
+        }
+        thread::sleep(POLL);
+    }
+}
+
+/// Waits, at most `wait`, until each response fetched and taken for `states` is written to
+/// `staplekit.stapling.cacheDir`. The engine writes it just after it records the fetch, on a
+/// thread of its own, and a command that exits at once would cut that short. Logs a warning for
+/// what is still missing.
+pub fn wait_until_kept(config: &StaplingConfig, states: &[CertificateState<'_>], wait: Duration) {
+    let Some(dir) = &config.cache_dir else { return };
+    let Ok(dir) = ResponseDir::open(dir) else {
+        return; // The engine opened it already and said what is wrong.
+    };
+    let pending: Vec<(PathBuf, SystemTime)> = states
+        .iter()
+        .filter_map(|state| {
+            let Registration::Registered(stats) = &state.registration else {
+                return None;
+            };
+            // Only responses fetched now and bounded by a nextUpdate are written.
+            let fetched_at = stats
+                .last_fetch
+                .filter(|_| stats.source == Some("fetched") && stats.next_update.is_some())?;
+            Some((dir.file_for(state.cert.id.as_ref()?), fetched_at))
+        })
+        .collect();
+    let deadline = Instant::now() + wait;
+    // File times can lag the clock by a tick; a file written this run is at most that early.
+    let written = |(path, fetched_at): &(PathBuf, SystemTime)| {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified + FILE_TIME_SLACK >= *fetched_at)
+    };
+    while !pending.iter().all(written) {
+        if Instant::now() >= deadline {
+            for (path, _) in pending.iter().filter(|p| !written(p)) {
+                warn!(
+                    "{} is not written {} ms after its fetch; the next run may not find it",
+                    path.display(),
+                    wait.as_millis()
+                );
+            }
+            return;
+        }
+        thread::sleep(POLL);
+    }
+}
+
+/// As long as one fetch may take: its connect plus its read timeout.
+pub fn one_fetch_wait(config: &StaplingConfig) -> Duration {
+    if config.ocsp_connect_timeout.is_zero() || config.ocsp_read_timeout.is_zero() {
+        UNLIMITED_WAIT
+    } else {
+        config.ocsp_connect_timeout + config.ocsp_read_timeout
+    }
+}
+
+/// Reads a response the engine hands out (it verified it already) to say what it says.
+pub fn read_back(
+    config: &StaplingConfig,
+    cert: &ChainCertificate,
+    der: &[u8],
+) -> Result<VerifiedResponse, String> {
+    let (Some(id), Some(issuer_der)) = (&cert.id, &cert.issuer_der) else {
+        return Err(format!("the issuer of {} is unknown", cert.subject));
+    };
+    let expected = Expected {
+        id,
+        issuer_der,
+        nonce: None,
+    };
+    let policy = VerifyPolicy {
+        now: SystemTime::now(),
+        clock_skew: config.clock_skew,
+        max_response_bytes: config.max_response_bytes,
+    };
+    verify_response(der, &expected, &policy).map_err(|rejection| rejection.to_string())
+}
+
+/// Why the engine did not register a certificate, checked in the engine's order. Every
+/// certificate it can ask about (or hold a file's response for) is registered, so these are the
+/// only reasons.
+fn skip_reason(cert: &ChainCertificate) -> SkipReason {
+    if cert.self_signed {
+        SkipReason::SelfSigned
+    } else if cert.ocsp_nocheck {
+        SkipReason::NoCheck
+    } else {
+        SkipReason::NoIssuer
+    }
+}
