@@ -2,24 +2,18 @@
 //! fetches went (from the engine's statistics), or why the engine does not keep it stapled.
 //! Shared by `serve` (logged at start), `status` (printed) and `demo`.
 
-use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use log::warn;
 use staplekit::chain::ChainCertificate;
 use staplekit::config::StaplingConfig;
 use staplekit::ocsp::{verify_response, Expected, VerifiedResponse, VerifyPolicy};
-use staplekit::persist::ResponseDir;
 use staplekit::report::SkipReason;
 use staplekit::stats::CertificateStats;
 use staplekit::{Chain, StaplingEngine};
 
 /// How long to wait for fetches when an OCSP timeout is 0 (no limit): a command must end.
 const UNLIMITED_WAIT: Duration = Duration::from_secs(60);
-
-/// How far a file's modification time may lag the clock read just before it was written.
-const FILE_TIME_SLACK: Duration = Duration::from_millis(100);
 
 /// How often the engine's statistics are read while waiting.
 const POLL: Duration = Duration::from_millis(10);
@@ -94,50 +88,6 @@ pub fn wait_until_settled<'a>(
         let states = chain_states(engine, chain);
         if states.iter().all(CertificateState::settled) || Instant::now() >= deadline {
             return states;
-        }
-        thread::sleep(POLL);
-    }
-}
-
-/// Waits, at most `wait`, until each response fetched and taken for `states` is written to
-/// `staplekit.stapling.cacheDir`. The engine writes it just after it records the fetch, on a
-/// thread of its own, and a command that exits at once would cut that short. Logs a warning for
-/// what is still missing.
-pub fn wait_until_kept(config: &StaplingConfig, states: &[CertificateState<'_>], wait: Duration) {
-    let Some(dir) = &config.cache_dir else { return };
-    let Ok(dir) = ResponseDir::open(dir) else {
-        return; // The engine opened it already and said what is wrong.
-    };
-    let pending: Vec<(PathBuf, SystemTime)> = states
-        .iter()
-        .filter_map(|state| {
-            let Registration::Registered(stats) = &state.registration else {
-                return None;
-            };
-            // Only responses fetched now and bounded by a nextUpdate are written.
-            let fetched_at = stats
-                .last_fetch
-                .filter(|_| stats.source == Some("fetched") && stats.next_update.is_some())?;
-            Some((dir.file_for(state.cert.id.as_ref()?), fetched_at))
-        })
-        .collect();
-    let deadline = Instant::now() + wait;
-    // File times can lag the clock by a tick; a file written this run is at most that early.
-    let written = |(path, fetched_at): &(PathBuf, SystemTime)| {
-        std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .is_ok_and(|modified| modified + FILE_TIME_SLACK >= *fetched_at)
-    };
-    while !pending.iter().all(written) {
-        if Instant::now() >= deadline {
-            for (path, _) in pending.iter().filter(|p| !written(p)) {
-                warn!(
-                    "{} is not written {} ms after its fetch; the next run may not find it",
-                    path.display(),
-                    wait.as_millis()
-                );
-            }
-            return;
         }
         thread::sleep(POLL);
     }

@@ -19,12 +19,9 @@ use staplekit::tls::{
 use staplekit::{Chain, StaplingEngine};
 
 use super::registered::{
-    one_fetch_wait, read_back, wait_until_kept, wait_until_settled, CertificateState, Registration,
+    one_fetch_wait, read_back, wait_until_settled, CertificateState, Registration,
 };
 use super::{CliError, Settings, StatusArgs};
-
-/// How long to wait for fetched responses to reach `staplekit.stapling.cacheDir` before exiting.
-const KEEP_WAIT: Duration = Duration::from_secs(2);
 
 /// One certificate's report, as printed in text and JSON.
 #[derive(Debug, Serialize)]
@@ -65,7 +62,6 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError>
     let chain = engine.parse_chain(read_pem_certificates(&args.chain)?)?;
     engine.register(&chain, Some(&args.chain));
     let states = wait_until_settled(&engine, &chain, wait);
-    wait_until_kept(engine.config(), &states, KEEP_WAIT);
     let mut lines: Vec<StatusLine> = states
         .iter()
         .map(|state| StatusLine::new(state, wait))
