@@ -49,8 +49,17 @@ final class Native {
             byte[] statusRequestV2, int protocolVersion, boolean resumed)
             throws MalformedStatusRequestException;
 
-    /** Starts fetching a chain's responses into the cache; returns at once. */
-    static native void enginePrefetch(long engine, long chain);
+    /**
+     * Registers a chain: its responses are fetched and renewed in the background, and
+     * {@code <chainFile>.ors} is read when {@code chainFile} is not null. Returns at once.
+     */
+    static native void engineRegister(long engine, long chain, String chainFile);
+
+    /** Undoes one {@link #engineRegister} of a chain. */
+    static native void engineUnregister(long engine, long chain);
+
+    /** The engine's counters and registered certificates. */
+    static native EngineStats engineStats(long engine);
 
     /** Asks every responder of a chain now and reports each certificate. */
     static native CertificateReport[] engineCheck(long engine, long chain, long waitMillis);

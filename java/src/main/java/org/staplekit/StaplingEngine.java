@@ -22,8 +22,10 @@ import java.util.Properties;
  * ServerHello and CertificateStatus themselves (see {@code org.staplekit.bc}).
  *
  * <p>One engine serves every handshake of a server and is thread-safe. Parse each certificate
- * chain once ({@link #parseChain}), then per handshake call {@link #staple} before writing the
- * ServerHello: when it returns nothing, assert no status extension at all.
+ * chain once ({@link #parseChain}) and {@link #register} it, so its responses are fetched and
+ * renewed in the background; then per handshake call {@link #staple} before writing the
+ * ServerHello: when it returns nothing, assert no status extension at all. {@link #stats()}
+ * shows what the engine did.
  *
  * <p>Close the engine when the server stops; {@link #close()} is idempotent and waits for calls
  * in flight (a {@link #staple} call may wait up to {@code jdk.tls.stapling.responseTimeout}).
@@ -179,15 +181,48 @@ public final class StaplingEngine implements AutoCloseable {
     }
 
     /**
-     * Starts fetching a response for every certificate of the chain that has none cached, and
-     * returns at once, so that the first handshakes need not wait for responders.
+     * Registers a chain the server sends, and returns at once: the engine fetches its
+     * certificates' responses now, in the background, and renews each before it goes stale, so
+     * its handshakes never wait for a responder (until the first responses arrive they staple
+     * nothing). Responses kept in {@code staplekit.stapling.cacheDir} and in
+     * {@code staplekit.stapling.responseFile} are read and verified first. Register each chain
+     * once; {@link #unregister} undoes one registration. Closing the chain does not unregister
+     * it: unregister first.
      */
-    public void prefetch(CertificateChain chain) {
+    public void register(CertificateChain chain) {
+        register(chain, null);
+    }
+
+    /**
+     * Registers a chain (see {@link #register(CertificateChain)}) read from {@code chainFile},
+     * so that an operator's response file beside it, {@code <chainFile>.ors} (one DER OCSP
+     * response), is read, verified and stapled too: handshakes staple it even while the
+     * responder is down. {@code chainFile} may be null.
+     */
+    public void register(CertificateChain chain, Path chainFile) {
         Objects.requireNonNull(chain, "chain");
+        String file = chainFile == null ? null : chainFile.toString();
         handle.call(engine -> chain.handle().call(parsed -> {
-            Native.enginePrefetch(engine, parsed);
+            Native.engineRegister(engine, parsed, file);
             return null;
         }));
+    }
+
+    /**
+     * Undoes one {@link #register} of {@code chain}: its certificates that no other registered
+     * chain contains are no longer refreshed, and their handshakes fetch on demand again.
+     */
+    public void unregister(CertificateChain chain) {
+        Objects.requireNonNull(chain, "chain");
+        handle.call(engine -> chain.handle().call(parsed -> {
+            Native.engineUnregister(engine, parsed);
+            return null;
+        }));
+    }
+
+    /** What the engine has done so far, and the state of each registered certificate. */
+    public EngineStats stats() {
+        return handle.call(Native::engineStats);
     }
 
     /**

@@ -174,16 +174,21 @@ class BridgeTest {
         assertEquals("this StaplingEngine is closed", closed.getMessage());
         assertThrows(IllegalStateException.class, () -> engine.staple(request, parsed));
         assertThrows(IllegalStateException.class, () -> engine.parseChain(chain));
-        assertThrows(IllegalStateException.class, () -> engine.prefetch(parsed));
+        assertThrows(IllegalStateException.class, () -> engine.register(parsed));
+        assertThrows(IllegalStateException.class, () -> engine.unregister(parsed));
+        assertThrows(IllegalStateException.class, engine::stats);
 
         assertFalse(parsed.isClosed(), "a chain outlives the engine that parsed it");
         try (StaplingEngine other = engine("jdk.tls.stapling.responseTimeout", "0")) {
-            other.prefetch(parsed);
+            other.register(parsed);
             parsed.close();
             parsed.close();
             IllegalStateException chainClosed = assertThrows(IllegalStateException.class,
                     () -> other.staple(request, parsed));
             assertEquals("this CertificateChain is closed", chainClosed.getMessage());
+            assertThrows(IllegalStateException.class, () -> other.unregister(parsed));
+            assertEquals(2, other.stats().certificates().size(),
+                    "closing a chain does not unregister it");
         }
     }
 
@@ -199,6 +204,9 @@ class BridgeTest {
             assertEquals("this CertificateChain is closed", chain.getMessage());
         }
         assertThrows(IllegalStateException.class, () -> Native.fixtureResponderUrls(0));
+        assertEquals("this StaplingEngine is closed",
+                assertThrows(IllegalStateException.class, () -> Native.engineStats(0)).getMessage());
+        assertThrows(IllegalStateException.class, () -> Native.engineRegister(0, 0, null));
         Native.engineFree(0);
         Native.chainFree(0);
     }

@@ -18,6 +18,7 @@ import java.nio.file.Paths;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +42,9 @@ import org.staplekit.bc.StaplingTlsServer;
  *
  * <p>The engine reads each property from the {@code -D} system properties first; then from
  * {@code --properties FILE} ({@code java.security} format) if given, else from the JVM's
- * security properties; then its default. Prints {@code listening on PORT} once ready (the port
+ * security properties; then its default. At start-up the chain is registered with the engine
+ * (its responses fetched in the background and kept fresh; {@code CHAIN.pem.ors}, a DER OCSP
+ * response beside the chain file, is stapled when present). Prints {@code listening on PORT} once ready (the port
  * actually bound, useful with {@code --port 0}); logs go through {@code System.Logger}.
  */
 public final class BcStaplingServer implements AutoCloseable {
@@ -148,9 +151,14 @@ public final class BcStaplingServer implements AutoCloseable {
         Path properties = options.containsKey("--properties")
                 ? Paths.get(options.get("--properties")) : null;
         StaplingEngine engine = engine(properties);
-        CertificateChain chain = engine.parseChain(Pem.certificates(Paths.get(options.get("--cert"))));
+        Path chainFile = Paths.get(options.get("--cert"));
+        CertificateChain chain = engine.parseChain(Pem.certificates(chainFile));
         PrivateKey key = Pem.privateKey(Paths.get(options.get("--key")));
-        engine.prefetch(chain);
+        engine.register(chain, chainFile);
+        String leaf = chain.certificates().get(0).getSubjectX500Principal().getName();
+        LOG.log(Level.INFO, "registered the chain of {0} from {1}: its OCSP responses are fetched"
+                + " in the background and kept fresh; {1}.ors is stapled if present",
+                leaf, chainFile);
         InetAddress address = InetAddress.getByName(options.getOrDefault("--bind", "127.0.0.1"));
         BcStaplingServer server = new BcStaplingServer(engine, chain, key, address,
                 Integer.parseInt(options.get("--port")));
@@ -188,10 +196,10 @@ public final class BcStaplingServer implements AutoCloseable {
         Map<String, String> options = new LinkedHashMap<>();
         String usage = "usage: BcStaplingServer --cert CHAIN.pem --key KEY.pem --port N"
                 + " [--properties FILE] [--bind ADDRESS]";
+        List<String> known = List.of("--cert", "--key", "--port", "--properties", "--bind");
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
-            if (!name.equals("--cert") && !name.equals("--key") && !name.equals("--port")
-                    && !name.equals("--properties") && !name.equals("--bind")) {
+            if (!known.contains(name)) {
                 err.println("unknown option " + name + "\n" + usage);
                 return null;
             }
