@@ -73,8 +73,14 @@ final class Native {
     /** Panics in Rust, to prove that a panic reaches Java as {@link NativePanicException}. */
     static native void testingPanic(String message);
 
-    /** Writes the test PKI into an existing directory and starts its two OCSP responders. */
-    static native long fixtureStart(String directory) throws StaplingException;
+    /**
+     * Writes the test PKI into an existing directory and starts its OCSP responders: OpenSSL's
+     * two ({@code kind} 0) or the project's own in-process one (1).
+     */
+    static native long fixtureStart(String directory, int kind) throws StaplingException;
+
+    /** Delays every answer of an in-process fixture's responder by {@code millis} (0: none). */
+    static native void fixtureDelay(long fixture, long millis);
 
     /** The root's and the intermediate's responder URLs. */
     static native String[] fixtureResponderUrls(long fixture);

@@ -128,7 +128,7 @@ class BridgeTest {
             assertEquals("certificates[1] must not be null", element.getMessage());
             assertThrows(NullPointerException.class,
                     () -> Native.engineCreate(null, new String[0], null));
-            assertThrows(NullPointerException.class, () -> Native.fixtureStart(null));
+            assertThrows(NullPointerException.class, () -> Native.fixtureStart(null, 0));
             assertThrows(NullPointerException.class, () -> engine.staple(null, null));
         }
     }
@@ -193,6 +193,24 @@ class BridgeTest {
     }
 
     @Test
+    void fixturesRefuseWhatTheirKindCannotDo() throws Exception {
+        IllegalStateException openssl = assertThrows(IllegalStateException.class,
+                () -> pki.pki().delayResponses(java.time.Duration.ofSeconds(1)));
+        assertEquals("OpenSSL's responders cannot be delayed; use TestPki.startInProcess",
+                openssl.getMessage());
+        IllegalArgumentException nativeSide = assertThrows(IllegalArgumentException.class,
+                () -> pki.pki().handle().call(h -> {
+                    Native.fixtureDelay(h, 1);
+                    return null;
+                }));
+        assertEquals("OpenSSL's responders cannot be delayed; start the fixture in process",
+                nativeSide.getMessage());
+        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+                () -> Native.fixtureStart(pki.pki().directory().toString(), 7));
+        assertEquals("fixture kind 7 is not 0 (OpenSSL) or 1 (in process)", kind.getMessage());
+    }
+
+    @Test
     void theNativeSideRefusesAZeroHandle() throws Exception {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Native.engineSelect(0, null, null, 0x0303, false, 3));
@@ -204,6 +222,7 @@ class BridgeTest {
             assertEquals("this CertificateChain is closed", chain.getMessage());
         }
         assertThrows(IllegalStateException.class, () -> Native.fixtureResponderUrls(0));
+        assertThrows(IllegalStateException.class, () -> Native.fixtureDelay(0, 1));
         assertEquals("this StaplingEngine is closed",
                 assertThrows(IllegalStateException.class, () -> Native.engineStats(0)).getMessage());
         assertThrows(IllegalStateException.class, () -> Native.engineRegister(0, 0, null));
