@@ -177,6 +177,7 @@ class BridgeTest {
         assertThrows(IllegalStateException.class, () -> engine.register(parsed));
         assertThrows(IllegalStateException.class, () -> engine.unregister(parsed));
         assertThrows(IllegalStateException.class, engine::stats);
+        assertThrows(IllegalStateException.class, () -> engine.registerMBean("closed"));
 
         assertFalse(parsed.isClosed(), "a chain outlives the engine that parsed it");
         try (StaplingEngine other = engine("jdk.tls.stapling.responseTimeout", "0")) {
