@@ -1,5 +1,6 @@
 //! `org.staplekit.Native.engine*` and `propertyKeys`: the engine's life and its per-handshake calls.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ::jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
@@ -166,10 +167,32 @@ pub extern "system" fn Java_org_staplekit_Native_engineStaple<'local>(
         .resolve::<ThrowJava>()
 }
 
-/// `void enginePrefetch(long engine, long chain)`: starts fetching the chain's responses into
-/// the cache and returns at once.
+/// `void engineRegister(long engine, long chain, String chainFile)`: registers the chain (its
+/// responses fetched now and kept fresh in the background; `<chainFile>.ors` read when the PEM
+/// file it came from is given) and returns at once.
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_org_staplekit_Native_enginePrefetch<'local>(
+pub extern "system" fn Java_org_staplekit_Native_engineRegister<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    engine: jlong,
+    chain: jlong,
+    chain_file: JString<'local>,
+) {
+    unowned
+        .with_env(|env| -> Result<_, BridgeError> {
+            // SAFETY: NativeResource keeps both handles alive for the call (see `handle`).
+            let handle: &EngineHandle = unsafe { borrow(engine, ENGINE) }?;
+            let chain: &Chain = unsafe { borrow(chain, CHAIN) }?;
+            let chain_file = optional_string(env, &chain_file)?.map(PathBuf::from);
+            handle.engine.register(chain, chain_file.as_deref());
+            Ok(())
+        })
+        .resolve::<ThrowJava>()
+}
+
+/// `void engineUnregister(long engine, long chain)`: undoes one `engineRegister` of the chain.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_staplekit_Native_engineUnregister<'local>(
     mut unowned: EnvUnowned<'local>,
     _class: JClass<'local>,
     engine: jlong,
@@ -180,7 +203,7 @@ pub extern "system" fn Java_org_staplekit_Native_enginePrefetch<'local>(
             // SAFETY: NativeResource keeps both handles alive for the call (see `handle`).
             let handle: &EngineHandle = unsafe { borrow(engine, ENGINE) }?;
             let chain: &Chain = unsafe { borrow(chain, CHAIN) }?;
-            handle.engine.register(chain, None);
+            handle.engine.unregister(chain);
             Ok(())
         })
         .resolve::<ThrowJava>()

@@ -147,7 +147,7 @@ fn verified_detail(response: &VerifiedResponse) -> String {
 }
 
 /// Milliseconds since the epoch, saturating (times before 1970 do not occur in OCSP here).
-fn epoch_millis(time: SystemTime) -> jlong {
+pub(super) fn epoch_millis(time: SystemTime) -> jlong {
     let millis = time
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());

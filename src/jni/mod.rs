@@ -4,8 +4,8 @@
 //! kit), and converts the result back. Nothing here decides anything about stapling.
 //!
 //! - Every native method of the Java side is declared in `org.staplekit.Native`, and implemented
-//!   by one `Java_org_staplekit_Native_*` export in [`engine`], [`chain`], [`logging`] or
-//!   [`testing`].
+//!   by one `Java_org_staplekit_Native_*` export in [`engine`], [`chain`], [`stats`],
+//!   [`logging`] or [`testing`].
 //! - Every export runs its body through `EnvUnowned::with_env`, which catches panics, and maps
 //!   the outcome with [`error::ThrowJava`]: a [`error::BridgeError`] becomes a specific Java
 //!   exception and a panic becomes `org.staplekit.NativePanicException`. A panic never unwinds
@@ -24,4 +24,5 @@ mod error;
 mod handle;
 mod java;
 mod logging;
+mod stats;
 mod testing;

@@ -49,8 +49,17 @@ final class Native {
             byte[] statusRequestV2, int protocolVersion, boolean resumed)
             throws MalformedStatusRequestException;
 
-    /** Starts fetching a chain's responses into the cache; returns at once. */
-    static native void enginePrefetch(long engine, long chain);
+    /**
+     * Registers a chain: its responses are fetched and renewed in the background, and
+     * {@code <chainFile>.ors} is read when {@code chainFile} is not null. Returns at once.
+     */
+    static native void engineRegister(long engine, long chain, String chainFile);
+
+    /** Undoes one {@link #engineRegister} of a chain. */
+    static native void engineUnregister(long engine, long chain);
+
+    /** The engine's counters and registered certificates. */
+    static native EngineStats engineStats(long engine);
 
     /** Asks every responder of a chain now and reports each certificate. */
     static native CertificateReport[] engineCheck(long engine, long chain, long waitMillis);
@@ -64,8 +73,14 @@ final class Native {
     /** Panics in Rust, to prove that a panic reaches Java as {@link NativePanicException}. */
     static native void testingPanic(String message);
 
-    /** Writes the test PKI into an existing directory and starts its two OCSP responders. */
-    static native long fixtureStart(String directory) throws StaplingException;
+    /**
+     * Writes the test PKI into an existing directory and starts its OCSP responders: OpenSSL's
+     * two ({@code kind} 0) or the project's own in-process one (1).
+     */
+    static native long fixtureStart(String directory, int kind) throws StaplingException;
+
+    /** Delays every answer of an in-process fixture's responder by {@code millis} (0: none). */
+    static native void fixtureDelay(long fixture, long millis);
 
     /** The root's and the intermediate's responder URLs. */
     static native String[] fixtureResponderUrls(long fixture);

@@ -1,6 +1,7 @@
 package org.staplekit;
 
 import java.lang.System.Logger.Level;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.security.Security;
 import java.security.cert.CertificateEncodingException;
@@ -15,6 +16,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.MBeanRegistrationException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.NotCompliantMBeanException;
+import javax.management.ObjectName;
 
 /**
  * The native OCSP stapling engine: the JDK's {@code jdk.tls.stapling.*} behaviour (selection,
@@ -22,8 +30,10 @@ import java.util.Properties;
  * ServerHello and CertificateStatus themselves (see {@code org.staplekit.bc}).
  *
  * <p>One engine serves every handshake of a server and is thread-safe. Parse each certificate
- * chain once ({@link #parseChain}), then per handshake call {@link #staple} before writing the
- * ServerHello: when it returns nothing, assert no status extension at all.
+ * chain once ({@link #parseChain}) and {@link #register} it, so its responses are fetched and
+ * renewed in the background; then per handshake call {@link #staple} before writing the
+ * ServerHello: when it returns nothing, assert no status extension at all. {@link #stats()}
+ * and {@link #registerMBean} show what the engine did.
  *
  * <p>Close the engine when the server stops; {@link #close()} is idempotent and waits for calls
  * in flight (a {@link #staple} call may wait up to {@code jdk.tls.stapling.responseTimeout}).
@@ -32,9 +42,15 @@ import java.util.Properties;
  */
 public final class StaplingEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StaplingEngine.class.getName());
+    /** Characters an unquoted ObjectName value cannot hold (or that would make it a pattern). */
+    private static final String NEEDS_QUOTES = ",=:\"*?\n\\";
 
     private final NativeHandle handle;
     private final List<String> warnings;
+    /** Guards {@link #mbean} and {@link #closing}, so no MBean is registered after close. */
+    private final Object jmxLock = new Object();
+    private ObjectName mbean;
+    private boolean closing;
 
     private StaplingEngine(long handle) {
         this.handle = new NativeHandle("StaplingEngine", handle, Native::engineFree);
@@ -179,15 +195,98 @@ public final class StaplingEngine implements AutoCloseable {
     }
 
     /**
-     * Starts fetching a response for every certificate of the chain that has none cached, and
-     * returns at once, so that the first handshakes need not wait for responders.
+     * Registers a chain the server sends, and returns at once: the engine fetches its
+     * certificates' responses now, in the background, and renews each before it goes stale, so
+     * its handshakes never wait for a responder (until the first responses arrive they staple
+     * nothing). Responses kept in {@code staplekit.stapling.cacheDir} and in
+     * {@code staplekit.stapling.responseFile} are read and verified first. Register each chain
+     * once; {@link #unregister} undoes one registration. Closing the chain does not unregister
+     * it: unregister first.
      */
-    public void prefetch(CertificateChain chain) {
+    public void register(CertificateChain chain) {
+        register(chain, null);
+    }
+
+    /**
+     * Registers a chain (see {@link #register(CertificateChain)}) read from {@code chainFile},
+     * so that an operator's response file beside it, {@code <chainFile>.ors} (one DER OCSP
+     * response), is read, verified and stapled too: handshakes staple it even while the
+     * responder is down. {@code chainFile} may be null.
+     */
+    public void register(CertificateChain chain, Path chainFile) {
         Objects.requireNonNull(chain, "chain");
+        String file = chainFile == null ? null : chainFile.toString();
         handle.call(engine -> chain.handle().call(parsed -> {
-            Native.enginePrefetch(engine, parsed);
+            Native.engineRegister(engine, parsed, file);
             return null;
         }));
+    }
+
+    /**
+     * Undoes one {@link #register} of {@code chain}: its certificates that no other registered
+     * chain contains are no longer refreshed, and their handshakes fetch on demand again.
+     */
+    public void unregister(CertificateChain chain) {
+        Objects.requireNonNull(chain, "chain");
+        handle.call(engine -> chain.handle().call(parsed -> {
+            Native.engineUnregister(engine, parsed);
+            return null;
+        }));
+    }
+
+    /** What the engine has done so far, and the state of each registered certificate. */
+    public EngineStats stats() {
+        return handle.call(Native::engineStats);
+    }
+
+    /**
+     * Registers this engine's {@link StaplingEngineMXBean} in the platform MBeanServer as
+     * {@code org.staplekit:type=StaplingEngine,name=<name>} ({@code name} quoted when it holds
+     * characters an ObjectName value cannot, e.g. {@code ,=:"*?}). Its attributes are read
+     * live; {@link #close()} unregisters it. Until then the MBeanServer keeps the engine
+     * reachable: close it.
+     *
+     * @return the name registered
+     * @throws IllegalArgumentException if an MBean with that name is already registered (two
+     *     engines given the same name)
+     * @throws IllegalStateException if this engine is closed or its MBean already registered
+     */
+    public ObjectName registerMBean(String name) {
+        ObjectName objectName = objectName(Objects.requireNonNull(name, "name"));
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        synchronized (jmxLock) {
+            if (closing) {
+                throw new IllegalStateException("this StaplingEngine is closed");
+            }
+            if (mbean != null) {
+                throw new IllegalStateException(
+                        "this StaplingEngine's MBean is already registered as " + mbean);
+            }
+            try {
+                server.registerMBean(new EngineMXBeanAdapter(this), objectName);
+            } catch (InstanceAlreadyExistsException e) {
+                throw new IllegalArgumentException("an MBean named " + objectName
+                        + " is already registered: give each engine its own name", e);
+            } catch (MBeanRegistrationException | NotCompliantMBeanException e) {
+                throw new IllegalStateException("cannot register " + objectName + ": " + e, e);
+            }
+            mbean = objectName;
+        }
+        LOG.log(Level.DEBUG, "registered the MBean {0}", objectName);
+        return objectName;
+    }
+
+    /** {@code org.staplekit:type=StaplingEngine,name=<name>}, quoting the name if needed. */
+    static ObjectName objectName(String name) {
+        boolean plain = !name.isEmpty()
+                && name.chars().noneMatch(c -> NEEDS_QUOTES.indexOf(c) >= 0);
+        String value = plain ? name : ObjectName.quote(name);
+        try {
+            return new ObjectName("org.staplekit:type=StaplingEngine,name=" + value);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException("\"" + name + "\" cannot name an MBean: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -212,11 +311,30 @@ public final class StaplingEngine implements AutoCloseable {
     }
 
     /**
-     * Stops the engine once calls in flight have returned. Idempotent. Chains it parsed stay
-     * usable with other engines.
+     * Unregisters its MBean, then stops the engine once calls in flight have returned.
+     * Idempotent. Chains it parsed stay usable with other engines.
      */
     @Override
     public void close() {
+        synchronized (jmxLock) {
+            closing = true;
+            if (mbean != null) {
+                unregisterMBean(mbean);
+                mbean = null;
+            }
+        }
         handle.close();
+    }
+
+    private static void unregisterMBean(ObjectName name) {
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            LOG.log(Level.DEBUG, "unregistered the MBean {0}", name);
+        } catch (InstanceNotFoundException e) {
+            // Someone else unregistered it through the MBeanServer: nothing left to do.
+            LOG.log(Level.DEBUG, "the MBean {0} was already unregistered", name);
+        } catch (MBeanRegistrationException e) {
+            LOG.log(Level.WARNING, "cannot unregister the MBean {0}: {1}", name, e.toString());
+        }
     }
 }

@@ -1,12 +1,15 @@
 package org.staplekit;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Test and demo support: the project's generated PKI with OpenSSL's own OCSP responder running
- * for its root and for its intermediate ({@code openssl ocsp -index ... -port ...}), made by the
- * native test kit. Needs {@code openssl} on the PATH.
+ * Test and demo support: the project's generated PKI with OCSP responders running for its root
+ * and for its intermediate, made by the native test kit. {@link #start} runs OpenSSL's own
+ * responder for each CA ({@code openssl ocsp -index ... -port ...}; needs {@code openssl} on the
+ * PATH); {@link #startInProcess} runs the project's own responder for both, in this process,
+ * whose answers can be delayed ({@link #delayResponses}).
  *
  * <pre>
  * root ("staplekit test root CA", self-signed)
@@ -20,13 +23,19 @@ import java.util.Objects;
  * Closing stops the responders; the files stay.
  */
 public final class TestPki implements AutoCloseable {
+    /** {@code fixtureStart} kinds; keep in sync with src/jni/testing.rs. */
+    private static final int OPENSSL = 0;
+    private static final int IN_PROCESS = 1;
+
     private final Path directory;
+    private final boolean inProcess;
     private final NativeHandle handle;
     private final String rootResponderUrl;
     private final String intermediateResponderUrl;
 
-    private TestPki(Path directory, long handle) {
+    private TestPki(Path directory, boolean inProcess, long handle) {
         this.directory = directory;
+        this.inProcess = inProcess;
         this.handle = new NativeHandle("TestPki", handle, Native::fixtureStop);
         String[] urls = this.handle.call(Native::fixtureResponderUrls);
         this.rootResponderUrl = urls[0];
@@ -34,13 +43,44 @@ public final class TestPki implements AutoCloseable {
     }
 
     /**
-     * Generates the PKI into {@code directory} (which must exist) and starts both responders.
+     * Generates the PKI into {@code directory} (which must exist) and starts OpenSSL's
+     * responders for the root and the intermediate.
      *
      * @throws StaplingException if a file cannot be written or a responder does not start
      */
     public static TestPki start(Path directory) throws StaplingException {
         Objects.requireNonNull(directory, "directory");
-        return new TestPki(directory, Native.fixtureStart(directory.toString()));
+        return new TestPki(directory, false, Native.fixtureStart(directory.toString(), OPENSSL));
+    }
+
+    /**
+     * Generates the PKI into {@code directory} (which must exist) and starts the project's own
+     * responder, in this process, answering for both CAs (so both responder URLs are the same).
+     *
+     * @throws StaplingException if a file cannot be written or the responder does not start
+     */
+    public static TestPki startInProcess(Path directory) throws StaplingException {
+        Objects.requireNonNull(directory, "directory");
+        return new TestPki(directory, true,
+                Native.fixtureStart(directory.toString(), IN_PROCESS));
+    }
+
+    /**
+     * From now on the responder waits {@code delay} before each answer (zero: answers at once
+     * again); closing cuts waits short.
+     *
+     * @throws IllegalStateException if the responders are OpenSSL's ({@link #start})
+     */
+    public void delayResponses(Duration delay) {
+        if (!inProcess) {
+            throw new IllegalStateException(
+                    "OpenSSL's responders cannot be delayed; use TestPki.startInProcess");
+        }
+        long millis = delay.toMillis();
+        handle.call(fixture -> {
+            Native.fixtureDelay(fixture, millis);
+            return null;
+        });
     }
 
     /** Where the files are. */
@@ -98,7 +138,11 @@ public final class TestPki implements AutoCloseable {
         return intermediateResponderUrl;
     }
 
-    /** Stops both responders. Idempotent. */
+    NativeHandle handle() {
+        return handle;
+    }
+
+    /** Stops the responders. Idempotent. */
     @Override
     public void close() {
         handle.close();

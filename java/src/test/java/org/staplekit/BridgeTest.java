@@ -128,7 +128,7 @@ class BridgeTest {
             assertEquals("certificates[1] must not be null", element.getMessage());
             assertThrows(NullPointerException.class,
                     () -> Native.engineCreate(null, new String[0], null));
-            assertThrows(NullPointerException.class, () -> Native.fixtureStart(null));
+            assertThrows(NullPointerException.class, () -> Native.fixtureStart(null, 0));
             assertThrows(NullPointerException.class, () -> engine.staple(null, null));
         }
     }
@@ -174,17 +174,41 @@ class BridgeTest {
         assertEquals("this StaplingEngine is closed", closed.getMessage());
         assertThrows(IllegalStateException.class, () -> engine.staple(request, parsed));
         assertThrows(IllegalStateException.class, () -> engine.parseChain(chain));
-        assertThrows(IllegalStateException.class, () -> engine.prefetch(parsed));
+        assertThrows(IllegalStateException.class, () -> engine.register(parsed));
+        assertThrows(IllegalStateException.class, () -> engine.unregister(parsed));
+        assertThrows(IllegalStateException.class, engine::stats);
+        assertThrows(IllegalStateException.class, () -> engine.registerMBean("closed"));
 
         assertFalse(parsed.isClosed(), "a chain outlives the engine that parsed it");
         try (StaplingEngine other = engine("jdk.tls.stapling.responseTimeout", "0")) {
-            other.prefetch(parsed);
+            other.register(parsed);
             parsed.close();
             parsed.close();
             IllegalStateException chainClosed = assertThrows(IllegalStateException.class,
                     () -> other.staple(request, parsed));
             assertEquals("this CertificateChain is closed", chainClosed.getMessage());
+            assertThrows(IllegalStateException.class, () -> other.unregister(parsed));
+            assertEquals(2, other.stats().certificates().size(),
+                    "closing a chain does not unregister it");
         }
+    }
+
+    @Test
+    void fixturesRefuseWhatTheirKindCannotDo() throws Exception {
+        IllegalStateException openssl = assertThrows(IllegalStateException.class,
+                () -> pki.pki().delayResponses(java.time.Duration.ofSeconds(1)));
+        assertEquals("OpenSSL's responders cannot be delayed; use TestPki.startInProcess",
+                openssl.getMessage());
+        IllegalArgumentException nativeSide = assertThrows(IllegalArgumentException.class,
+                () -> pki.pki().handle().call(h -> {
+                    Native.fixtureDelay(h, 1);
+                    return null;
+                }));
+        assertEquals("OpenSSL's responders cannot be delayed; start the fixture in process",
+                nativeSide.getMessage());
+        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+                () -> Native.fixtureStart(pki.pki().directory().toString(), 7));
+        assertEquals("fixture kind 7 is not 0 (OpenSSL) or 1 (in process)", kind.getMessage());
     }
 
     @Test
@@ -199,6 +223,10 @@ class BridgeTest {
             assertEquals("this CertificateChain is closed", chain.getMessage());
         }
         assertThrows(IllegalStateException.class, () -> Native.fixtureResponderUrls(0));
+        assertThrows(IllegalStateException.class, () -> Native.fixtureDelay(0, 1));
+        assertEquals("this StaplingEngine is closed",
+                assertThrows(IllegalStateException.class, () -> Native.engineStats(0)).getMessage());
+        assertThrows(IllegalStateException.class, () -> Native.engineRegister(0, 0, null));
         Native.engineFree(0);
         Native.chainFree(0);
     }

@@ -1,5 +1,6 @@
 package org.staplekit;
 
+import static java.util.stream.Collectors.toList;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,7 +132,7 @@ class EngineTest {
     }
 
     @Test
-    void prefetchFillsTheCacheForLaterHandshakes() throws Exception {
+    void registeringFetchesInTheBackgroundAndUnregisteringStopsIt() throws Exception {
         Properties cacheOnly = new Properties();
         cacheOnly.setProperty("jdk.tls.stapling.responseTimeout", "0");
         try (StaplingEngine fresh = StaplingEngine.fromProperties(cacheOnly);
@@ -139,14 +140,22 @@ class EngineTest {
             ClientStatusRequest multi = new ClientStatusRequest(Pki.JDK_STATUS_REQUEST,
                     Pki.JDK_STATUS_REQUEST_V2, TlsVersion.TLS_1_2, false);
             assertEquals(Optional.empty(), fresh.staple(multi, parsed), "nothing cached yet");
-            fresh.prefetch(parsed);
+            assertEquals(List.of(), fresh.stats().certificates());
+            fresh.register(parsed);
             Instant deadline = Instant.now().plusSeconds(10);
             Optional<Staple> staple = fresh.staple(multi, parsed);
             while (!staple.map(s -> s.toString().contains("2 of 3")).orElse(false)) {
-                assertTrue(Instant.now().isBefore(deadline), "prefetch never filled the cache");
+                assertTrue(Instant.now().isBefore(deadline), "register never fetched");
                 Thread.sleep(20);
                 staple = fresh.staple(multi, parsed);
             }
+            List<CertificateStats> registered = fresh.stats().certificates();
+            assertEquals(List.of("CN=staplekit test leaf", "CN=staplekit test intermediate CA"),
+                    registered.stream().map(CertificateStats::subject).collect(toList()),
+                    "the root is self-signed: not registered");
+
+            fresh.unregister(parsed);
+            assertEquals(List.of(), fresh.stats().certificates());
         }
     }
 }

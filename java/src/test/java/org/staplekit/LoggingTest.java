@@ -58,13 +58,13 @@ class LoggingTest {
             LogRecord warning = records.stream().filter(LoggingTest::isLeafFailure).findFirst()
                     .orElseThrow();
             assertEquals(Level.WARNING, warning.getLevel());
-            assertEquals("org.staplekit.native.engine", warning.getLoggerName());
+            assertEquals("org.staplekit.native.engine.shared", warning.getLoggerName());
         } finally {
             root.removeHandler(handler);
         }
     }
 
     private static boolean isLeafFailure(LogRecord record) {
-        return record.getMessage().startsWith("no staple for CN=staplekit test leaf");
+        return record.getMessage().startsWith("no OCSP response for CN=staplekit test leaf ");
     }
 }

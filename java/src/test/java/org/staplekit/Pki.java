@@ -29,10 +29,19 @@ public final class Pki implements AutoCloseable {
         this.pki = pki;
     }
 
-    /** Generates a PKI in a new temporary directory and starts its responders. */
+    /** Generates a PKI in a new temporary directory and starts OpenSSL's responders. */
     public static Pki start() throws IOException, StaplingException {
         Path directory = Files.createTempDirectory("staplekit-test-pki");
         return new Pki(directory, TestPki.start(directory));
+    }
+
+    /**
+     * Generates a PKI in a new temporary directory and starts the project's own responder, whose
+     * answers can be delayed ({@link TestPki#delayResponses}).
+     */
+    public static Pki startInProcess() throws IOException, StaplingException {
+        Path directory = Files.createTempDirectory("staplekit-test-pki");
+        return new Pki(directory, TestPki.startInProcess(directory));
     }
 
     /** The fixture. */

@@ -13,15 +13,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
@@ -36,12 +39,16 @@ import org.staplekit.bc.StaplingTlsServer;
  *
  * <pre>
  * java -cp 'lib/*' org.staplekit.tools.BcStaplingServer --cert CHAIN.pem --key KEY.pem --port N
- *     [--properties FILE] [--bind ADDRESS]
+ *     [--properties FILE] [--bind ADDRESS] [--jmx-name NAME]
  * </pre>
  *
  * <p>The engine reads each property from the {@code -D} system properties first; then from
  * {@code --properties FILE} ({@code java.security} format) if given, else from the JVM's
- * security properties; then its default. Prints {@code listening on PORT} once ready (the port
+ * security properties; then its default. At start-up the chain is registered with the engine
+ * (its responses fetched in the background and kept fresh; {@code CHAIN.pem.ors}, a DER OCSP
+ * response beside the chain file, is stapled when present), and the engine's MBean is
+ * registered as {@code org.staplekit:type=StaplingEngine,name=NAME} (by default
+ * {@code <leaf subject>@<port>}). Prints {@code listening on PORT} once ready (the port
  * actually bound, useful with {@code --port 0}); logs go through {@code System.Logger}.
  */
 public final class BcStaplingServer implements AutoCloseable {
@@ -148,12 +155,22 @@ public final class BcStaplingServer implements AutoCloseable {
         Path properties = options.containsKey("--properties")
                 ? Paths.get(options.get("--properties")) : null;
         StaplingEngine engine = engine(properties);
-        CertificateChain chain = engine.parseChain(Pem.certificates(Paths.get(options.get("--cert"))));
+        Path chainFile = Paths.get(options.get("--cert"));
+        CertificateChain chain = engine.parseChain(Pem.certificates(chainFile));
         PrivateKey key = Pem.privateKey(Paths.get(options.get("--key")));
-        engine.prefetch(chain);
+        engine.register(chain, chainFile);
+        String leaf = chain.certificates().get(0).getSubjectX500Principal().getName();
+        // The engine logs what it registered; this says which file, and whether an .ors is used.
+        Path ors = Paths.get(chainFile + ".ors");
+        LOG.log(Level.INFO, "chain file {0}: registered with the engine, {1}", chainFile,
+                Files.exists(ors) ? "with the response file " + ors.getFileName()
+                        : "no " + ors.getFileName() + " beside it");
         InetAddress address = InetAddress.getByName(options.getOrDefault("--bind", "127.0.0.1"));
         BcStaplingServer server = new BcStaplingServer(engine, chain, key, address,
                 Integer.parseInt(options.get("--port")));
+        ObjectName mbean = engine.registerMBean(
+                options.getOrDefault("--jmx-name", leaf + "@" + server.port()));
+        LOG.log(Level.INFO, "JMX: the engine''s statistics are the MBean {0}", mbean);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -187,11 +204,12 @@ public final class BcStaplingServer implements AutoCloseable {
     static Map<String, String> options(String[] args, PrintStream err) {
         Map<String, String> options = new LinkedHashMap<>();
         String usage = "usage: BcStaplingServer --cert CHAIN.pem --key KEY.pem --port N"
-                + " [--properties FILE] [--bind ADDRESS]";
+                + " [--properties FILE] [--bind ADDRESS] [--jmx-name NAME]";
+        List<String> known = List.of("--cert", "--key", "--port", "--properties", "--bind",
+                "--jmx-name");
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i];
-            if (!name.equals("--cert") && !name.equals("--key") && !name.equals("--port")
-                    && !name.equals("--properties") && !name.equals("--bind")) {
+            if (!known.contains(name)) {
                 err.println("unknown option " + name + "\n" + usage);
                 return null;
             }

@@ -1,0 +1,66 @@
+package org.staplekit;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an engine has done since it started, and the state of each registered certificate: a
+ * snapshot taken by {@link StaplingEngine#stats()}. Immutable.
+ */
+public final class EngineStats {
+    private final long hits;
+    private final long misses;
+    private final long staplesServed;
+    private final Map<String, Long> fetches;
+    private final List<CertificateStats> certificates;
+
+    /** Called by the native library. */
+    EngineStats(long hits, long misses, long staplesServed, String[] fetchOutcomes,
+            long[] fetchCounts, CertificateStats[] certificates) {
+        this.hits = hits;
+        this.misses = misses;
+        this.staplesServed = staplesServed;
+        this.fetches = CertificateStats.counts(fetchOutcomes, fetchCounts);
+        this.certificates = Collections.unmodifiableList(Arrays.asList(certificates));
+    }
+
+    /** Certificate look-ups of handshakes answered with a response at hand (held or cached). */
+    public long hits() {
+        return hits;
+    }
+
+    /**
+     * Certificate look-ups of handshakes with no response at hand (a fetch was started or is
+     * under way, or the responder is failing).
+     */
+    public long misses() {
+        return misses;
+    }
+
+    /** Handshakes that got a staple. */
+    public long staplesServed() {
+        return staplesServed;
+    }
+
+    /**
+     * Every fetch by outcome: {@code good}, {@code revoked}, {@code unknown},
+     * {@code transport.<kind>} (e.g. {@code transport.timeout}), {@code rejected.<kind>} (e.g.
+     * {@code rejected.bad-signature}). Unmodifiable, in outcome order.
+     */
+    public Map<String, Long> fetches() {
+        return fetches;
+    }
+
+    /** Every registered certificate, in registration order. Unmodifiable. */
+    public List<CertificateStats> certificates() {
+        return certificates;
+    }
+
+    @Override
+    public String toString() {
+        return "hits " + hits + ", misses " + misses + ", staples served " + staplesServed
+                + ", fetches " + fetches + ", certificates " + certificates;
+    }
+}
