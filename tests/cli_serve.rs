@@ -16,9 +16,8 @@ use std::time::{Duration, Instant};
 use common::{OpensslPki, OwnPki};
 use staplekit::persist::ResponseDir;
 use staplekit::testkit::openssl::run_bounded;
-use staplekit::testkit::pki::{PemFiles, TestPki, TestPkiOptions};
+use staplekit::testkit::pki::{TestPki, TestPkiOptions};
 use staplekit::testkit::responder::CertState;
-use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_staplekit");
 /// How long `serve` may take to print `listening on`.
@@ -493,20 +492,6 @@ fn openssl_ocsp_respout(issuer: &Path, cert: &Path, url: &str, out: &Path) {
     );
 }
 
-/// Stops both OpenSSL responders; their URLs refuse connections from now on.
-fn stop_responders(fx: OpensslPki) -> (TempDir, PemFiles) {
-    let OpensslPki {
-        dir,
-        pem,
-        root_responder,
-        intermediate_responder,
-        ..
-    } = fx;
-    root_responder.stop();
-    intermediate_responder.stop();
-    (dir, pem)
-}
-
 #[test]
 fn after_a_restart_the_first_handshake_staples_from_the_cache_dir_with_responders_down() {
     let fx = OpensslPki::start();
@@ -526,7 +511,7 @@ fn after_a_restart_the_first_handshake_staples_from_the_cache_dir_with_responder
         }
         text
     }; // serve is killed here
-    let (_dir, pem) = stop_responders(fx);
+    let (_dir, pem) = fx.stop_responders();
 
     let serve = Serve::start(&pem.leaf_chain, &pem.leaf_key, &["-D", &define]);
     let text = s_client(&serve, &pem.root, &["-status"]);
@@ -563,7 +548,7 @@ fn an_ors_file_beside_the_chain_is_stapled_with_every_responder_down() {
         &fx.intermediate_responder.url(),
         &ors,
     );
-    let (_dir, pem) = stop_responders(fx);
+    let (_dir, pem) = fx.stop_responders();
 
     let serve = Serve::start(&pem.leaf_chain, &pem.leaf_key, &[]);
     let text = s_client(&serve, &pem.root, &["-status"]);

@@ -11,9 +11,8 @@ use common::*;
 use serde_json::Value;
 use staplekit::ocsp::response::rfc3339;
 use staplekit::testkit::openssl::run_bounded;
-use staplekit::testkit::pki::{PemFiles, TestPki, TestPkiOptions};
+use staplekit::testkit::pki::{TestPki, TestPkiOptions};
 use staplekit::testkit::responder::CertState;
-use tempfile::TempDir;
 
 /// How long one run of `staplekit` or `openssl` may take.
 const WAIT: Duration = Duration::from_secs(40);
@@ -41,20 +40,6 @@ fn status_json(chain: &Path, extra: &[&str]) -> (i32, Vec<Value>) {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Starts the OpenSSL responders, then stops them: their URLs now refuse connections.
-fn stopped(fx: OpensslPki) -> (TempDir, PemFiles) {
-    let OpensslPki {
-        dir,
-        pem,
-        root_responder,
-        intermediate_responder,
-        ..
-    } = fx;
-    root_responder.stop();
-    intermediate_responder.stop();
-    (dir, pem)
 }
 
 /// Asks the intermediate's OpenSSL responder about the leaf with `openssl ocsp` and writes the
@@ -287,7 +272,7 @@ fn text_output_shows_stapled_source_and_next_refresh_per_certificate() {
 fn an_ors_file_is_reported_as_stapled_from_a_static_file_with_responders_down() {
     let fx = OpensslPki::start();
     write_ors(&fx);
-    let (_dir, pem) = stopped(fx);
+    let (_dir, pem) = fx.stop_responders();
     let (code, lines) = status_json(&pem.leaf_chain, &[]);
     // What handshakes get is good, though the responder cannot be reached.
     assert_eq!(code, 2, "the intermediate has nothing: {lines:?}");
@@ -332,7 +317,7 @@ fn a_cache_dir_answers_the_next_run_with_responders_down() {
     let define = format!("staplekit.stapling.cacheDir={}", cache.path().display());
     let (code, first) = status_json(&fx.pem.leaf_chain, &["-D", &define]);
     assert_eq!(code, 0, "{first:?}");
-    let (_dir, pem) = stopped(fx);
+    let (_dir, pem) = fx.stop_responders();
 
     let (code, lines) = status_json(&pem.leaf_chain, &["-D", &define]);
     assert_eq!(code, 0, "{lines:?}");

@@ -99,6 +99,20 @@ impl OpensslPki {
             .parse_chain(self.pki.leaf_chain_der())
             .expect("chain parses")
     }
+
+    /// Stops both responders (their URLs refuse connections from now on) and keeps the files.
+    pub fn stop_responders(self) -> (TempDir, PemFiles) {
+        let OpensslPki {
+            dir,
+            pem,
+            root_responder,
+            intermediate_responder,
+            ..
+        } = self;
+        root_responder.stop();
+        intermediate_responder.stop();
+        (dir, pem)
+    }
 }
 
 /// A PKI served by the project's own responder, which both issuers' AIA URLs name.
