@@ -59,10 +59,8 @@ fn requests() -> Result<Vec<(&'static str, OcspStatusRequest)>, Error> {
     let nonce = Extension {
         extn_id: ID_PKIX_OCSP_NONCE,
         critical: false,
-        extn_value: OctetString::new(vec![
-            0x04, 0x10, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A, 0x5A,
-            0x5A, 0x5A, 0x5A, 0x5A,
-        ])?,
+        // An OCTET STRING of 16 bytes, as RFC 8954 recommends.
+        extn_value: OctetString::new([&[0x04, 0x10][..], &[0x5A; 16]].concat())?,
     };
     let key_usage = Extension {
         extn_id: ID_CE_KEY_USAGE,
