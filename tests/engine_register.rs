@@ -213,6 +213,8 @@ fn the_refresher_renews_before_next_update_and_stops_with_the_engine() {
     assert_eq!(leaf.consecutive_failures, 0);
 
     drop(engine);
+    // A fetch already handed to the pool may still arrive; none may start from now on.
+    thread::sleep(Duration::from_millis(500));
     fx.responder.reset_stats();
     thread::sleep(Duration::from_secs(3));
     assert_eq!(
