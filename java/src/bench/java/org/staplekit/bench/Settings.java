@@ -56,8 +56,8 @@ final class Settings {
                 integer(env, "BENCH_REPEATS", 7),
                 Duration.ofMillis(integer(env, "BENCH_DELAY_MS", 300)),
                 Duration.ofMillis(Math.round(decimal(env, "BENCH_SECONDS", 3) * 1000)),
-                integer(env, "BENCH_ROUNDS", 3),
-                Duration.ofMillis(Math.round(decimal(env, "BENCH_WARMUP_SECONDS", 3) * 1000)),
+                integer(env, "BENCH_ROUNDS", 6),
+                Duration.ofMillis(Math.round(decimal(env, "BENCH_WARMUP_SECONDS", 5) * 1000)),
                 integer(env, "BENCH_CLIENTS", 2),
                 env.getOrDefault("BENCH_PROTOCOL", "TLSv1.3"),
                 env.getOrDefault("BENCH_PARTS", "a,b,c"));
