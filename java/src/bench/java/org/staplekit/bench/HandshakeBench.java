@@ -45,6 +45,8 @@ public final class HandshakeBench {
         final Map<ServerKind, List<Double>> serverCpuMicros = new EnumMap<>(ServerKind.class);
         /** Per round, handshakes per second with stapling over without (stapling kinds only). */
         final Map<ServerKind, List<Double>> pairedRatio = new EnumMap<>(ServerKind.class);
+        /** staplekit's hooks' CPU per handshake, per round (see BenchServer#stapleNanos). */
+        final List<Double> stapleMicros = new ArrayList<>();
         /** Per round, server CPU per handshake with stapling minus without, in microseconds. */
         final Map<ServerKind, List<Double>> pairedCpuDelta = new EnumMap<>(ServerKind.class);
 
@@ -173,6 +175,9 @@ public final class HandshakeBench {
                     round.put(kind, rate);
                     results.perSecond.get(kind).add(rate.perSecond);
                     results.serverCpuMicros.get(kind).add(rate.serverCpuMicros);
+                    if (kind == ServerKind.STAPLEKIT) {
+                        results.stapleMicros.add(rate.stapleMicros);
+                    }
                     progress.accept(Report.format("round %d: %s: %.0f handshakes/s, server CPU"
                             + " %.0f us per handshake", r + 1, kind.label(), rate.perSecond,
                             rate.serverCpuMicros));

@@ -1,6 +1,7 @@
 package org.staplekit.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,9 @@ import org.staplekit.WrapperOverhead;
  * in a warm loop; each case timed in several rounds (interleaved), median of the rounds. Beside
  * it, the parts: the same call when the engine staples nothing, {@link StaplingEngine#select}
  * (one JNI call that only parses), and the Java wrapper without the native call
- * ({@link WrapperOverhead}). Writes a Markdown table to standard output. Run it with
+ * ({@link WrapperOverhead}). Then the same TLS 1.3 call timed one at a time with memory touched
+ * between calls, as a handshake's other work and other processes evict caches and TLB entries
+ * between two handshakes' calls. Writes Markdown tables to standard output. Run it with
  * {@code bench/jni-staple}.
  */
 public final class JniStapleBench {
@@ -30,6 +33,9 @@ public final class JniStapleBench {
     static final byte[] JDK_STATUS_REQUEST_V2 = {0, 7, 2, 0, 4, 0, 0, 0, 0};
     /** The target for the TLS 1.3 cache-hit call. */
     static final double TARGET_NANOS = 3000;
+
+    /** Memory touched between calls in the cold-call table, in MiB. */
+    static final int[] COLD_MEBIBYTES = {0, 4, 16, 64};
 
     /** Keeps results alive so the JIT cannot drop the calls. */
     private static volatile int sink;
@@ -49,15 +55,23 @@ public final class JniStapleBench {
         Map<String, String> env = System.getenv();
         int iterations = knob(env, "JNI_ITERATIONS", 200_000);
         int rounds = knob(env, "JNI_ROUNDS", 7);
+        int coldCalls = knob(env, "JNI_COLD_CALLS", 500);
         System.err.println("jni-staple bench: JNI_ITERATIONS=" + iterations + " JNI_ROUNDS="
-                + rounds);
-        Map<String, List<Double>> nanos = run(iterations, rounds);
+                + rounds + " JNI_COLD_CALLS=" + coldCalls);
+        Map<String, List<Double>> nanos = new LinkedHashMap<>();
+        Map<Integer, long[]> cold = new LinkedHashMap<>();
+        run(iterations, rounds, coldCalls, nanos, cold);
         System.out.print(markdown(nanos, iterations, rounds));
+        System.out.print(coldMarkdown(cold));
         System.out.flush();
     }
 
-    /** The cases by name, each with its nanoseconds per call of every round. */
-    static Map<String, List<Double>> run(int iterations, int rounds) throws Exception {
+    /**
+     * Fills {@code nanos} with the cases by name, each with its nanoseconds per call of every
+     * round, and {@code cold} with the sorted nanoseconds of each cold call by MiB touched.
+     */
+    static void run(int iterations, int rounds, int coldCalls, Map<String, List<Double>> nanos,
+            Map<Integer, long[]> cold) throws Exception {
         ClientStatusRequest tls13 = new ClientStatusRequest(JDK_STATUS_REQUEST,
                 JDK_STATUS_REQUEST_V2, TlsVersion.TLS_1_3, false);
         ClientStatusRequest tls12 = new ClientStatusRequest(JDK_STATUS_REQUEST,
@@ -91,7 +105,11 @@ public final class JniStapleBench {
                         () -> engine.select(tls13, 3).ordinal());
                 cases.put("Java part of `staple` alone (no native call)",
                         () -> wrapper.staple(tls13, chain).map(JniStapleBench::size).orElse(0));
-                return measure(cases, iterations, rounds);
+                nanos.putAll(measure(cases, iterations, rounds));
+                for (int mebibytes : COLD_MEBIBYTES) {
+                    cold.put(mebibytes, coldCalls(() -> engine.staple(tls13, chain)
+                            .map(JniStapleBench::size).orElse(0), mebibytes, coldCalls));
+                }
             }
         }
     }
@@ -113,6 +131,29 @@ public final class JniStapleBench {
                 nanos.get(entry.getKey()).add((System.nanoTime() - start) / (double) iterations);
             }
         }
+        return nanos;
+    }
+
+    /**
+     * Times {@code calls} calls one at a time, writing one byte per 64-byte line of
+     * {@code mebibytes} MiB before each (not timed); sorted.
+     */
+    static long[] coldCalls(Op op, int mebibytes, int calls) throws Exception {
+        byte[] memory = new byte[Math.max(1, mebibytes << 20)];
+        long[] nanos = new long[calls];
+        int acc = 0;
+        for (int i = 0; i < calls; i++) {
+            if (mebibytes > 0) {
+                for (int j = 0; j < memory.length; j += 64) {
+                    memory[j]++;
+                }
+            }
+            long start = System.nanoTime();
+            acc += op.run();
+            nanos[i] = System.nanoTime() - start;
+        }
+        sink = acc + memory[0];
+        Arrays.sort(nanos);
         return nanos;
     }
 
@@ -141,6 +182,22 @@ public final class JniStapleBench {
         out.append(String.format(Locale.ROOT, "%nThe TLS 1.3 cache-hit call: %.2f µs (target at"
                 + " most %.0f µs: %s).%n", first / 1000, TARGET_NANOS / 1000,
                 first <= TARGET_NANOS ? "met" : "**not met**"));
+        return out.toString();
+    }
+
+    /** The cold-call table. */
+    static String coldMarkdown(Map<Integer, long[]> cold) {
+        StringBuilder out = new StringBuilder();
+        int calls = cold.values().iterator().next().length;
+        out.append(String.format(Locale.ROOT, "%n| TLS 1.3 `staple`, one call at a time (%d"
+                + " calls), memory touched before each | per call (median) | 90th percentile"
+                + " |%n|---|---:|---:|%n", calls));
+        for (Map.Entry<Integer, long[]> entry : cold.entrySet()) {
+            long[] nanos = entry.getValue();
+            out.append(String.format(Locale.ROOT, "| %d MiB | %.2f µs | %.2f µs |%n",
+                    entry.getKey(), nanos[nanos.length / 2] / 1000.0,
+                    nanos[nanos.length * 9 / 10] / 1000.0));
+        }
         return out.toString();
     }
 

@@ -76,10 +76,13 @@ final class Measurements {
         final double perSecond;
         /** CPU time of the server's connection threads per connection, in microseconds. */
         final double serverCpuMicros;
+        /** Of that, staplekit's hooks (see {@link BenchServer#stapleNanos()}). */
+        final double stapleMicros;
 
-        Rate(double perSecond, double serverCpuMicros) {
+        Rate(double perSecond, double serverCpuMicros, double stapleMicros) {
             this.perSecond = perSecond;
             this.serverCpuMicros = serverCpuMicros;
+            this.stapleMicros = stapleMicros;
         }
     }
 
@@ -99,6 +102,7 @@ final class Measurements {
         try {
             long servedBefore = server.served();
             long cpuBefore = server.cpuNanos();
+            long stapleBefore = server.stapleNanos();
             long start = System.nanoTime();
             long deadline = start + length.toNanos();
             int expected = expectedStaples(server.kind);
@@ -140,7 +144,9 @@ final class Measurements {
             }
             long served = server.served() - servedBefore;
             double cpu = served == 0 ? 0 : (server.cpuNanos() - cpuBefore) / 1e3 / served;
-            return new Rate(total / seconds, cpu);
+            double staple =
+                    served == 0 ? 0 : (server.stapleNanos() - stapleBefore) / 1e3 / served;
+            return new Rate(total / seconds, cpu, staple);
         } finally {
             threads.shutdownNow();
         }
