@@ -27,8 +27,9 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  * from Bouncy Castle's own status handling, so nothing is asserted or stapled.
  *
  * <p>For an EC key only (the test PKI's): keep its suites in sync with StaplingTlsServer's.
+ * Subclasses that override its methods must call the superclass.
  */
-public final class PlainTlsServer extends DefaultTlsServer {
+public class PlainTlsServer extends DefaultTlsServer {
     private static final int[] SUITES = {CipherSuite.TLS_AES_128_GCM_SHA256,
         CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,

@@ -45,10 +45,12 @@ public final class HandshakeBench {
         final Map<ServerKind, List<Double>> serverCpuMicros = new EnumMap<>(ServerKind.class);
         /** Per round, handshakes per second with stapling over without (stapling kinds only). */
         final Map<ServerKind, List<Double>> pairedRatio = new EnumMap<>(ServerKind.class);
-        /** staplekit's hooks' CPU per handshake, per round (see BenchServer#stapleNanos). */
-        final List<Double> stapleMicros = new ArrayList<>();
+        /** Per round, the Bouncy Castle hooks' CPU per handshake (BenchServer#hookNanos). */
+        final Map<ServerKind, List<Double>> hookMicros = new EnumMap<>(ServerKind.class);
         /** Per round, server CPU per handshake with stapling minus without, in microseconds. */
         final Map<ServerKind, List<Double>> pairedCpuDelta = new EnumMap<>(ServerKind.class);
+        /** Per round, server CPU per handshake without stapling over with: server capacity. */
+        final Map<ServerKind, List<Double>> pairedCapacity = new EnumMap<>(ServerKind.class);
 
         Results(Settings settings) {
             this.settings = settings;
@@ -58,7 +60,9 @@ public final class HandshakeBench {
                 perSecond.put(kind, new ArrayList<>());
                 serverCpuMicros.put(kind, new ArrayList<>());
                 pairedRatio.put(kind, new ArrayList<>());
+                hookMicros.put(kind, new ArrayList<>());
                 pairedCpuDelta.put(kind, new ArrayList<>());
+                pairedCapacity.put(kind, new ArrayList<>());
             }
         }
     }
@@ -175,9 +179,7 @@ public final class HandshakeBench {
                     round.put(kind, rate);
                     results.perSecond.get(kind).add(rate.perSecond);
                     results.serverCpuMicros.get(kind).add(rate.serverCpuMicros);
-                    if (kind == ServerKind.STAPLEKIT) {
-                        results.stapleMicros.add(rate.stapleMicros);
-                    }
+                    results.hookMicros.get(kind).add(rate.hookMicros);
                     progress.accept(Report.format("round %d: %s: %.0f handshakes/s, server CPU"
                             + " %.0f us per handshake", r + 1, kind.label(), rate.perSecond,
                             rate.serverCpuMicros));
@@ -189,6 +191,8 @@ public final class HandshakeBench {
                     results.pairedRatio.get(on).add(with.perSecond / without.perSecond);
                     results.pairedCpuDelta.get(on)
                             .add(with.serverCpuMicros - without.serverCpuMicros);
+                    results.pairedCapacity.get(on)
+                            .add(without.serverCpuMicros / with.serverCpuMicros);
                 }
             }
         } finally {

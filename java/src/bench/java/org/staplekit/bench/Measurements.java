@@ -76,13 +76,13 @@ final class Measurements {
         final double perSecond;
         /** CPU time of the server's connection threads per connection, in microseconds. */
         final double serverCpuMicros;
-        /** Of that, staplekit's hooks (see {@link BenchServer#stapleNanos()}). */
-        final double stapleMicros;
+        /** Of that, the Bouncy Castle hooks' (see {@link BenchServer#hookNanos()}). */
+        final double hookMicros;
 
-        Rate(double perSecond, double serverCpuMicros, double stapleMicros) {
+        Rate(double perSecond, double serverCpuMicros, double hookMicros) {
             this.perSecond = perSecond;
             this.serverCpuMicros = serverCpuMicros;
-            this.stapleMicros = stapleMicros;
+            this.hookMicros = hookMicros;
         }
     }
 
@@ -102,7 +102,7 @@ final class Measurements {
         try {
             long servedBefore = server.served();
             long cpuBefore = server.cpuNanos();
-            long stapleBefore = server.stapleNanos();
+            long hooksBefore = server.hookNanos();
             long start = System.nanoTime();
             long deadline = start + length.toNanos();
             int expected = expectedStaples(server.kind);
@@ -144,9 +144,9 @@ final class Measurements {
             }
             long served = server.served() - servedBefore;
             double cpu = served == 0 ? 0 : (server.cpuNanos() - cpuBefore) / 1e3 / served;
-            double staple =
-                    served == 0 ? 0 : (server.stapleNanos() - stapleBefore) / 1e3 / served;
-            return new Rate(total / seconds, cpu, staple);
+            double hooks =
+                    served == 0 ? 0 : (server.hookNanos() - hooksBefore) / 1e3 / served;
+            return new Rate(total / seconds, cpu, hooks);
         } finally {
             threads.shutdownNow();
         }
