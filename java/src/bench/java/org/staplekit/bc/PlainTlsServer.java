@@ -73,6 +73,15 @@ public class PlainTlsServer extends DefaultTlsServer {
         super.processClientExtensions(others);
     }
 
+    /**
+     * TLS 1.3: the {@code status_request} extension data for certificate {@code index}'s
+     * CertificateEntry, or null for none (always, here): for a benchmark that sends responses
+     * without the engine.
+     */
+    protected byte[] entryStatus(int index) {
+        return null;
+    }
+
     @Override
     public TlsCredentials getCredentials() throws IOException {
         boolean tls13 = TlsUtils.isTLSv13(context);
@@ -88,7 +97,13 @@ public class PlainTlsServer extends DefaultTlsServer {
         if (tls13) {
             CertificateEntry[] entries = new CertificateEntry[encoded.length];
             for (int i = 0; i < encoded.length; i++) {
-                entries[i] = new CertificateEntry(encoded[i], null);
+                byte[] status = entryStatus(i);
+                Hashtable<Integer, byte[]> extensions = null;
+                if (status != null && status.length > 0) {
+                    extensions = new Hashtable<>();
+                    extensions.put(TlsExtensionsUtils.EXT_status_request, status);
+                }
+                entries[i] = new CertificateEntry(encoded[i], extensions);
             }
             certificate = new Certificate(TlsUtils.EMPTY_BYTES, entries);
         } else {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,13 +22,18 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.bouncycastle.tls.TlsServer;
+import org.bouncycastle.tls.TlsExtensionsUtils;
 import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.staplekit.CertificateChain;
+import org.staplekit.ClientStatusRequest;
 import org.staplekit.EngineStats;
+import org.staplekit.MalformedStatusRequestException;
 import org.staplekit.StaplingEngine;
 import org.staplekit.StaplingException;
+import org.staplekit.TlsVersion;
 import org.staplekit.bc.PlainTlsServer;
 import org.staplekit.bc.StaplingTlsServer;
 
@@ -94,6 +100,38 @@ abstract class BenchServer implements AutoCloseable {
         return server;
     }
 
+    /** Starts a fresh server of the decomposition (part d), its chain registered and held. */
+    static BenchServer startDecomposed(BenchPki pki, Decomposition part)
+            throws IOException, StaplingException, InterruptedException {
+        BenchServer server = new Decomposed(pki, part);
+        server.acceptor.start();
+        return server;
+    }
+
+    /**
+     * Waits until {@code engine} holds a GOOD response for every certificate registered, and
+     * returns how long that took.
+     *
+     * @throws IllegalStateException if that takes longer than {@code timeoutMillis}
+     */
+    static long awaitHeld(StaplingEngine engine, long timeoutMillis)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            EngineStats stats = engine.stats();
+            if (!stats.certificates().isEmpty() && stats.certificates().stream()
+                    .allMatch(c -> c.status().filter("good"::equals).isPresent())) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the engine holds no GOOD responses after "
+                        + timeoutMillis + " ms: " + stats);
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /**
      * A new server SSLContext with stapling on or off. SunJSSE reads
      * {@value #JDK_SERVER_STAPLING} in the SSLContextImpl constructor (JDK 17), so the property
@@ -119,6 +157,16 @@ abstract class BenchServer implements AutoCloseable {
     /** The port bound. */
     int port() {
         return socket.getLocalPort();
+    }
+
+    /** Staples the client should get from this server. */
+    int expectedStaples() {
+        return Measurements.expectedStaples(kind);
+    }
+
+    /** The server, as error messages name it. */
+    String label() {
+        return kind.label();
     }
 
     /** Connections served to the end so far. */
@@ -284,20 +332,7 @@ abstract class BenchServer implements AutoCloseable {
             if (!registered) {
                 return 0;
             }
-            long start = System.nanoTime();
-            long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (true) {
-                EngineStats stats = engine.stats();
-                if (!stats.certificates().isEmpty() && stats.certificates().stream()
-                        .allMatch(c -> c.status().filter("good"::equals).isPresent())) {
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the engine holds no GOOD responses after "
-                            + timeoutMillis + " ms: " + stats);
-                }
-                Thread.sleep(1);
-            }
+            return awaitHeld(engine, timeoutMillis);
         }
 
         @Override
@@ -380,6 +415,114 @@ abstract class BenchServer implements AutoCloseable {
         @SuppressWarnings("rawtypes")
         public Hashtable getServerExtensions() throws IOException {
             return server.timed(super::getServerExtensions);
+        }
+    }
+
+    /**
+     * A server of the decomposition: PlainTlsServer calling the engine as StaplingTlsServer does
+     * and dropping the result, or sending a copy of the responses without the engine, or
+     * StaplingTlsServer itself (in TLS 1.3).
+     */
+    private static final class Decomposed extends Bc {
+        private static final byte[] JDK_STATUS_REQUEST = {1, 0, 0, 0, 0};
+
+        private final Decomposition part;
+        private final BenchPki pki;
+        private final StaplingEngine engine;
+        private final CertificateChain chain;
+        private final List<byte[]> entries;
+
+        Decomposed(BenchPki pki, Decomposition part)
+                throws IOException, StaplingException, InterruptedException {
+            super(part.sendsResponses ? ServerKind.STAPLEKIT : ServerKind.BC_PLAIN);
+            this.part = part;
+            this.pki = pki;
+            this.engine = StaplingEngine.fromProperties(new Properties());
+            this.chain = engine.parseChain(pki.chain());
+            engine.register(chain, pki.chainFile());
+            awaitHeld(engine, 20_000);
+            try {
+                this.entries = engine.staple(new ClientStatusRequest(JDK_STATUS_REQUEST, null,
+                        TlsVersion.TLS_1_3, false), chain).orElseThrow().certificateEntries();
+            } catch (MalformedStatusRequestException e) {
+                throw new IllegalStateException("the JDK's status_request is well formed", e);
+            }
+        }
+
+        @Override
+        int expectedStaples() {
+            return part.sendsResponses ? 2 : 0;
+        }
+
+        @Override
+        String label() {
+            return part.label;
+        }
+
+        @Override
+        TlsServer tlsServer() {
+            if (part == Decomposition.STAPLEKIT) {
+                return new StaplingTlsServer(crypto, engine, chain, pki.key());
+            }
+            return new Partial();
+        }
+
+        @Override
+        public void close() throws IOException {
+            super.close();
+            chain.close();
+            engine.close();
+        }
+
+        /** PlainTlsServer with the engine's calls or the responses' bytes, not both. */
+        private final class Partial extends PlainTlsServer {
+            private byte[] statusRequest;
+            private byte[] statusRequestV2;
+
+            Partial() {
+                super(crypto, pki.chain(), pki.key());
+            }
+
+            @Override
+            @SuppressWarnings("rawtypes")
+            public void processClientExtensions(Hashtable clientExtensions) throws IOException {
+                statusRequest = TlsUtils.getExtensionData(clientExtensions,
+                        TlsExtensionsUtils.EXT_status_request);
+                statusRequestV2 = TlsUtils.getExtensionData(clientExtensions,
+                        TlsExtensionsUtils.EXT_status_request_v2);
+                if (part.callsEngine) {
+                    try {
+                        engine.select(request(), chain.size());
+                    } catch (MalformedStatusRequestException e) {
+                        throw new IOException(e);
+                    }
+                }
+                super.processClientExtensions(clientExtensions);
+            }
+
+            @Override
+            @SuppressWarnings("rawtypes")
+            public Hashtable getServerExtensions() throws IOException {
+                if (part.callsEngine) {
+                    try {
+                        // Used as StaplingTlsServer uses it: its entries, copied.
+                        engine.staple(request(), chain).orElseThrow().certificateEntries();
+                    } catch (MalformedStatusRequestException e) {
+                        throw new IOException(e);
+                    }
+                }
+                return super.getServerExtensions();
+            }
+
+            @Override
+            protected byte[] entryStatus(int index) {
+                return part.sendsResponses && index < entries.size() ? entries.get(index) : null;
+            }
+
+            private ClientStatusRequest request() {
+                return new ClientStatusRequest(statusRequest, statusRequestV2,
+                        TlsVersion.fromWire(context.getServerVersion().getFullVersion()), false);
+            }
         }
     }
 

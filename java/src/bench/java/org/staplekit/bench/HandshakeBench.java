@@ -49,11 +49,20 @@ public final class HandshakeBench {
         final Map<ServerKind, List<Double>> hookMicros = new EnumMap<>(ServerKind.class);
         /** Per round, server CPU per handshake with stapling minus without, in microseconds. */
         final Map<ServerKind, List<Double>> pairedCpuDelta = new EnumMap<>(ServerKind.class);
+        /** (d): per round, server CPU per handshake of each decomposition server. */
+        final Map<Decomposition, List<Double>> partCpuMicros =
+                new EnumMap<>(Decomposition.class);
+        /** (d): per round, that minus the plain server's in the same round. */
+        final Map<Decomposition, List<Double>> partOverPlain = new EnumMap<>(Decomposition.class);
         /** Per round, server CPU per handshake without stapling over with: server capacity. */
         final Map<ServerKind, List<Double>> pairedCapacity = new EnumMap<>(ServerKind.class);
 
         Results(Settings settings) {
             this.settings = settings;
+            for (Decomposition part : Decomposition.values()) {
+                partCpuMicros.put(part, new ArrayList<>());
+                partOverPlain.put(part, new ArrayList<>());
+            }
             for (ServerKind kind : ServerKind.values()) {
                 firstMillis.put(kind, new ArrayList<>());
                 multiMillis.put(kind, new ArrayList<>());
@@ -105,6 +114,11 @@ public final class HandshakeBench {
                         + " ms per server");
                 pki.delayResponses(Duration.ZERO);
                 steadyState(settings, measure, pki, results, progress);
+            }
+            if (settings.runs('d')) {
+                progress.accept("(d) staplekit's steady-state cost, decomposed, TLSv1.3");
+                pki.delayResponses(Duration.ZERO);
+                decomposition(settings, measure, pki, results, progress);
             }
         }
         return results;
@@ -193,6 +207,44 @@ public final class HandshakeBench {
                             .add(with.serverCpuMicros - without.serverCpuMicros);
                     results.pairedCapacity.get(on)
                             .add(without.serverCpuMicros / with.serverCpuMicros);
+                }
+            }
+        } finally {
+            for (BenchServer server : servers.values()) {
+                server.close();
+            }
+        }
+    }
+
+    /**
+     * (d): Bouncy Castle servers with the engine's calls, with the responses' bytes, with both
+     * and with neither, in TLS 1.3, rounds rotating their order.
+     */
+    private static void decomposition(Settings settings, Measurements measure, BenchPki pki,
+            Results results, Consumer<String> progress)
+            throws IOException, StaplingException, InterruptedException {
+        Map<Decomposition, BenchServer> servers = new EnumMap<>(Decomposition.class);
+        try {
+            for (Decomposition part : Decomposition.values()) {
+                BenchServer server = BenchServer.startDecomposed(pki, part);
+                servers.put(part, server);
+                measure.rate(server, "TLSv1.3", settings.warmUp, settings.clients);
+            }
+            Decomposition[] parts = Decomposition.values();
+            for (int r = 0; r < settings.rounds; r++) {
+                Map<Decomposition, Double> round = new EnumMap<>(Decomposition.class);
+                for (int i = 0; i < parts.length; i++) {
+                    Decomposition part = parts[(i + r) % parts.length];
+                    Measurements.Rate rate = measure.rate(servers.get(part), "TLSv1.3",
+                            settings.slice, settings.clients);
+                    round.put(part, rate.serverCpuMicros);
+                    progress.accept(Report.format("round %d: %s: server CPU %.0f us per"
+                            + " handshake", r + 1, part.label, rate.serverCpuMicros));
+                }
+                for (Decomposition part : parts) {
+                    results.partCpuMicros.get(part).add(round.get(part));
+                    results.partOverPlain.get(part)
+                            .add(round.get(part) - round.get(Decomposition.PLAIN));
                 }
             }
         } finally {

@@ -105,7 +105,7 @@ final class Measurements {
             long hooksBefore = server.hookNanos();
             long start = System.nanoTime();
             long deadline = start + length.toNanos();
-            int expected = expectedStaples(server.kind);
+            int expected = server.expectedStaples();
             List<Future<Long>> counts = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 counts.add(threads.submit(() -> {
@@ -113,7 +113,7 @@ final class Measurements {
                     while (System.nanoTime() < deadline) {
                         BenchClient.Result result = client.connect(server.port(), protocol);
                         if (result.stapled != expected) {
-                            throw new IllegalStateException(server.kind.label() + ": "
+                            throw new IllegalStateException(server.label() + ": "
                                     + result.stapled + " staples, expected " + expected);
                         }
                         n++;
@@ -126,7 +126,7 @@ final class Measurements {
                 try {
                     total += count.get();
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException(server.kind.label() + ": a client failed: "
+                    throw new IllegalStateException(server.label() + ": a client failed: "
                             + e.getCause(), e.getCause());
                 }
             }
@@ -138,7 +138,7 @@ final class Measurements {
                 Thread.sleep(1);
             }
             if (server.failed() > 0) {
-                throw new IllegalStateException(server.kind.label() + ": " + server.failed()
+                throw new IllegalStateException(server.label() + ": " + server.failed()
                         + " connections failed, the last with " + server.lastFailure(),
                         server.lastFailure());
             }

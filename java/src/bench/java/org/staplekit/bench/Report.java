@@ -27,6 +27,9 @@ final class Report {
         if (s.runs('c')) {
             multi(out, results);
         }
+        if (s.runs('d')) {
+            decomposition(out, results);
+        }
         return out.toString();
     }
 
@@ -109,6 +112,22 @@ final class Report {
                 + " most %.1f × = %.0f ms: %s); the JDK: %.0f ms = %.2f ×.%n", kitMulti,
                 kitMulti / delay, MULTI_TARGET, MULTI_TARGET * delay,
                 met(kitMulti <= MULTI_TARGET * delay), jdkMulti, jdkMulti / delay));
+    }
+
+    private static void decomposition(StringBuilder out, HandshakeBench.Results results) {
+        Settings s = results.settings;
+        out.append(format("#### (d) staplekit's steady-state cost, decomposed: %d client"
+                + " threads, TLSv1.3, %d rounds of %.1f s per server%n%n", s.clients, s.rounds,
+                s.slice.toMillis() / 1000.0));
+        out.append("| Bouncy Castle server | server CPU per handshake (median) | over the"
+                + " plain server (median of rounds) |\n|---|---:|---:|\n");
+        for (Decomposition part : Decomposition.values()) {
+            Stats cpu = Stats.of(results.partCpuMicros.get(part));
+            String over = part == Decomposition.PLAIN ? ""
+                    : range("%+.0f µs (%+.0f – %+.0f)", results.partOverPlain.get(part));
+            out.append(format("| %s | %.0f µs | %s |%n", part.label, cpu.median, over));
+        }
+        out.append("\n");
     }
 
     private static void firstTable(StringBuilder out,

@@ -22,7 +22,10 @@ final class Settings {
     final int clients;
     /** The protocol of (a) and (b) ({@code BENCH_PROTOCOL}); (c) is TLS 1.2 (ocsp_multi). */
     final String protocol;
-    /** Which measurements run, some of {@code a}, {@code b}, {@code c} ({@code BENCH_PARTS}). */
+    /**
+     * Which measurements run ({@code BENCH_PARTS}): some of {@code a}, {@code b}, {@code c}, and
+     * {@code d} (the decomposition of staplekit's steady-state cost; not by default).
+     */
     final String parts;
 
     Settings(int repeats, Duration delay, Duration slice, int rounds, Duration warmUp,
@@ -38,14 +41,14 @@ final class Settings {
                     "BENCH_PROTOCOL = " + protocol + " is not TLSv1.3 or TLSv1.2");
         }
         this.protocol = protocol;
-        if (!parts.matches("[abc](,[abc])*")) {
+        if (!parts.matches("[abcd](,[abcd])*")) {
             throw new IllegalArgumentException("BENCH_PARTS = " + parts
-                    + " is not a comma-separated list of a, b and c");
+                    + " is not a comma-separated list of a, b, c and d");
         }
         this.parts = parts;
     }
 
-    /** Whether measurement {@code part} ({@code 'a'}, {@code 'b'} or {@code 'c'}) runs. */
+    /** Whether measurement {@code part} ({@code 'a'} to {@code 'd'}) runs. */
     boolean runs(char part) {
         return parts.indexOf(part) >= 0;
     }

@@ -57,6 +57,18 @@ class HandshakeBenchTest {
     }
 
     @Test
+    void theDecompositionServersSendResponsesOnlyWhereTheySaySo() throws Exception {
+        BenchClient client = new BenchClient(pki.root());
+        for (Decomposition part : Decomposition.values()) {
+            try (BenchServer server = BenchServer.startDecomposed(pki, part)) {
+                assertEquals(part.sendsResponses ? 2 : 0,
+                        client.connect(server.port(), "TLSv1.3").stapled, part.label);
+                assertEquals(part.sendsResponses ? 2 : 0, server.expectedStaples());
+            }
+        }
+    }
+
+    @Test
     void theJdkWaitsForASlowResponderAndARegisteredChainDoesNot() throws Exception {
         // Loads both stacks' classes first, so the timed handshakes compare waits, not loading.
         measure.first(ServerKind.JDK_STAPLING, "TLSv1.3", BenchServer.Start.REGISTERED, true);
@@ -102,6 +114,7 @@ class HandshakeBenchTest {
         assertEquals(7, defaults.repeats);
         assertEquals(Duration.ofMillis(300), defaults.delay);
         assertTrue(defaults.runs('a') && defaults.runs('b') && defaults.runs('c'));
+        assertTrue(!defaults.runs('d'), "the decomposition runs only when asked for");
         Settings some = Settings.fromEnvironment(Map.of("BENCH_SECONDS", "0.5",
                 "BENCH_PARTS", "c", "BENCH_PROTOCOL", "TLSv1.2"));
         assertEquals(Duration.ofMillis(500), some.slice);
@@ -112,7 +125,7 @@ class HandshakeBenchTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Settings.fromEnvironment(Map.of("BENCH_SECONDS", "-1")));
         assertThrows(IllegalArgumentException.class,
-                () -> Settings.fromEnvironment(Map.of("BENCH_PARTS", "a,d")));
+                () -> Settings.fromEnvironment(Map.of("BENCH_PARTS", "a,e")));
         assertThrows(IllegalArgumentException.class,
                 () -> Settings.fromEnvironment(Map.of("BENCH_PROTOCOL", "TLSv1.1")));
     }
