@@ -109,7 +109,7 @@ final class Report {
         double kitMulti = Stats.of(results.multiMillis.get(ServerKind.STAPLEKIT)).median;
         double jdkMulti = Stats.of(results.multiMillis.get(ServerKind.JDK_STAPLING)).median;
         out.append(format("%nstaplekit: %.0f ms = %.2f × one responder's delay (target at"
-                + " most %.1f × = %.0f ms: %s); the JDK: %.0f ms = %.2f ×.%n", kitMulti,
+                + " most %.1f × = %.0f ms: %s); the JDK: %.0f ms = %.2f ×.%n%n", kitMulti,
                 kitMulti / delay, MULTI_TARGET, MULTI_TARGET * delay,
                 met(kitMulti <= MULTI_TARGET * delay), jdkMulti, jdkMulti / delay));
     }
