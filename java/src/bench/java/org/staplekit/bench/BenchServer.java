@@ -38,11 +38,12 @@ import org.staplekit.bc.PlainTlsServer;
 import org.staplekit.bc.StaplingTlsServer;
 
 /**
- * One of the four servers on 127.0.0.1, started fresh: a JDK {@code SSLServerSocket} with its own
- * new {@link SSLContext} (so its stapling cache starts empty), or a Bouncy Castle server with, for
- * staplekit, its own new engine. Every server answers each connection the same way (handshake,
- * read a request up to its empty line, write a short answer, close), one thread per connection,
- * and counts the CPU time its connection threads spend.
+ * A benchmark server on 127.0.0.1, started fresh: one of the four {@link ServerKind}s (a JDK
+ * {@code SSLServerSocket} with its own new {@link SSLContext}, so its stapling cache starts
+ * empty, or a Bouncy Castle server with, for staplekit, its own new engine), or one of the
+ * {@link Decomposition}'s Bouncy Castle servers. Every server answers each connection the same
+ * way (handshake, read a request up to its empty line, write a short answer, close), one thread
+ * per connection, and counts the CPU time its connection threads spend.
  */
 abstract class BenchServer implements AutoCloseable {
     /** Set while a JDK SSLContext is built: the property is read by its constructor. */
@@ -64,6 +65,8 @@ abstract class BenchServer implements AutoCloseable {
     private final LongAdder served = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
+    /** The CPU time a Bouncy Castle server's timed hooks took, added up. */
+    private final LongAdder hookNanos = new LongAdder();
     private final AtomicReference<Exception> lastFailure = new AtomicReference<>();
 
     private BenchServer(ServerKind kind, ServerSocket socket) {
@@ -342,9 +345,6 @@ abstract class BenchServer implements AutoCloseable {
             engine.close();
         }
     }
-
-    /** The CPU time a Bouncy Castle server's hooks took, added up. */
-    private final LongAdder hookNanos = new LongAdder();
 
     /**
      * The CPU time of the calls {@code hooks} makes, added to {@link #hookNanos}. Reading the

@@ -23,7 +23,9 @@ import org.staplekit.StaplingException;
  *       does, and is measured once its responses are held; also at once after start);
  *   <li>steady-state handshakes per second with stapling on and off;
  *   <li>the first handshake in TLS 1.2 with {@code ocsp_multi} on an unregistered chain, both
- *       responders delayed: the parallel fetch.
+ *       responders delayed: the parallel fetch;
+ *   <li>on request ({@code BENCH_PARTS=d}), staplekit's steady-state cost on the server split
+ *       into the engine's calls and the responses' bytes.
  * </ol>
  *
  * <p>Writes Markdown tables of medians to standard output and progress to standard error. The
@@ -33,45 +35,50 @@ import org.staplekit.StaplingException;
 public final class HandshakeBench {
     private HandshakeBench() {}
 
-    /** Everything one run measured. */
+    /** Everything one run measured; times in milliseconds, CPU in microseconds. */
     static final class Results {
         final Settings settings;
+        /** (a): each server's first handshakes. */
         final Map<ServerKind, List<Double>> firstMillis = new EnumMap<>(ServerKind.class);
+        /** (a): how long after start staplekit held its registered chain's responses. */
         final List<Double> heldAfterMillis = new ArrayList<>();
+        /** (a): staplekit's first handshakes at once after start, and what they stapled. */
         final List<Double> atOnceMillis = new ArrayList<>();
         final List<Integer> atOnceStapled = new ArrayList<>();
+        /** (c): each server's first TLS 1.2 handshakes, staplekit's chain unregistered. */
         final Map<ServerKind, List<Double>> multiMillis = new EnumMap<>(ServerKind.class);
+        /** (b), per round: handshakes per second, and server CPU per handshake. */
         final Map<ServerKind, List<Double>> perSecond = new EnumMap<>(ServerKind.class);
         final Map<ServerKind, List<Double>> serverCpuMicros = new EnumMap<>(ServerKind.class);
-        /** Per round, handshakes per second with stapling over without (stapling kinds only). */
-        final Map<ServerKind, List<Double>> pairedRatio = new EnumMap<>(ServerKind.class);
-        /** Per round, the Bouncy Castle hooks' CPU per handshake (BenchServer#hookNanos). */
+        /** (b), per round: the Bouncy Castle hooks' CPU per handshake (hookNanos). */
         final Map<ServerKind, List<Double>> hookMicros = new EnumMap<>(ServerKind.class);
-        /** Per round, server CPU per handshake with stapling minus without, in microseconds. */
+        /** (b), per round, stapling kinds only: handshakes per second on over off. */
+        final Map<ServerKind, List<Double>> pairedRatio = new EnumMap<>(ServerKind.class);
+        /** (b), per round, stapling kinds only: server CPU per handshake on minus off. */
         final Map<ServerKind, List<Double>> pairedCpuDelta = new EnumMap<>(ServerKind.class);
-        /** (d): per round, server CPU per handshake of each decomposition server. */
+        /** (b), per round, stapling kinds only: server CPU off over on (server capacity). */
+        final Map<ServerKind, List<Double>> pairedCapacity = new EnumMap<>(ServerKind.class);
+        /** (d), per round: server CPU per handshake of each decomposition server. */
         final Map<Decomposition, List<Double>> partCpuMicros =
                 new EnumMap<>(Decomposition.class);
-        /** (d): per round, that minus the plain server's in the same round. */
+        /** (d), per round: that minus the plain server's in the same round. */
         final Map<Decomposition, List<Double>> partOverPlain = new EnumMap<>(Decomposition.class);
-        /** Per round, server CPU per handshake without stapling over with: server capacity. */
-        final Map<ServerKind, List<Double>> pairedCapacity = new EnumMap<>(ServerKind.class);
 
         Results(Settings settings) {
             this.settings = settings;
-            for (Decomposition part : Decomposition.values()) {
-                partCpuMicros.put(part, new ArrayList<>());
-                partOverPlain.put(part, new ArrayList<>());
-            }
             for (ServerKind kind : ServerKind.values()) {
                 firstMillis.put(kind, new ArrayList<>());
                 multiMillis.put(kind, new ArrayList<>());
                 perSecond.put(kind, new ArrayList<>());
                 serverCpuMicros.put(kind, new ArrayList<>());
-                pairedRatio.put(kind, new ArrayList<>());
                 hookMicros.put(kind, new ArrayList<>());
+                pairedRatio.put(kind, new ArrayList<>());
                 pairedCpuDelta.put(kind, new ArrayList<>());
                 pairedCapacity.put(kind, new ArrayList<>());
+            }
+            for (Decomposition part : Decomposition.values()) {
+                partCpuMicros.put(part, new ArrayList<>());
+                partOverPlain.put(part, new ArrayList<>());
             }
         }
     }
