@@ -212,8 +212,9 @@ pub fn rsa_by_issuer() -> SignedResponse {
 
 /// A self-signed RSA 2048 CA: its DER certificate and PKCS#8 DER key.
 fn openssl_rsa_ca(dir: &Path) -> (Vec<u8>, Vec<u8>) {
-    let key = dir.join("rsa-key.der");
-    let cert = dir.join("rsa-ca.der");
+    let path = |name: &str| dir.join(name).to_str().expect("UTF-8 temp path").to_owned();
+    let (key_pem, key_der, cert_der) =
+        (path("rsa-key.pem"), path("rsa-key.der"), path("rsa-ca.der"));
     let run = |args: &[&str]| {
         let output = run_bounded(Command::new("openssl").args(args), Duration::from_secs(60))
             .expect("openssl runs");
@@ -223,27 +224,24 @@ fn openssl_rsa_ca(dir: &Path) -> (Vec<u8>, Vec<u8>) {
             String::from_utf8_lossy(&output.stderr)
         );
     };
-    let key_path = key.to_str().expect("UTF-8 temp path");
-    let cert_path = cert.to_str().expect("UTF-8 temp path");
-    run(&[
+    let genpkey = [
         "genpkey",
         "-algorithm",
         "RSA",
         "-pkeyopt",
         "rsa_keygen_bits:2048",
-        "-outform",
-        "DER",
-        "-out",
-        key_path,
+    ];
+    run(&[&genpkey[..], &["-out", &key_pem]].concat());
+    // ring reads PKCS#8 only; `genpkey -outform DER` would write PKCS#1.
+    run(&[
+        "pkcs8", "-topk8", "-nocrypt", "-in", &key_pem, "-outform", "DER", "-out", &key_der,
     ]);
     run(&[
         "req",
         "-x509",
         "-new",
         "-key",
-        key_path,
-        "-keyform",
-        "DER",
+        &key_pem,
         "-subj",
         "/CN=staplekit bench RSA CA",
         "-days",
@@ -251,11 +249,11 @@ fn openssl_rsa_ca(dir: &Path) -> (Vec<u8>, Vec<u8>) {
         "-outform",
         "DER",
         "-out",
-        cert_path,
+        &cert_der,
     ]);
     (
-        std::fs::read(&cert).expect("read the RSA CA"),
-        std::fs::read(&key).expect("read the RSA key"),
+        std::fs::read(&cert_der).expect("read the RSA CA"),
+        std::fs::read(&key_der).expect("read the RSA key"),
     )
 }
 
