@@ -20,7 +20,7 @@ use staplekit::testkit::served_pki::serve_test_pki;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{Chain, StaplingEngine};
 
-/// The JDK client's `status_request` extension data.
+/// The JDK client's `status_request` extension data (the same bytes as tests/common).
 pub const JDK_STATUS_REQUEST: [u8; 5] = [0x01, 0x00, 0x00, 0x00, 0x00];
 /// The JDK client's `status_request_v2` extension data (one ocsp_multi item).
 pub const JDK_STATUS_REQUEST_V2: [u8; 9] = [0x00, 0x07, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00];
