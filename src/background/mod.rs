@@ -2,6 +2,7 @@
 //! that keeps it fresh.
 
 pub mod held;
+mod id_hasher;
 pub mod registry;
 pub mod timing;
 

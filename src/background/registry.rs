@@ -10,6 +10,7 @@ use log::{info, warn};
 use url::Url;
 
 use super::held::{judge, Held, ResponseSource, Verdict};
+use super::id_hasher::BuildIdHasher;
 use super::timing::{jitter_sample, RefreshTiming};
 use crate::ocsp::response::rfc3339;
 use crate::ocsp::{CertIdentity, Status, VerifiedResponse};
@@ -80,7 +81,7 @@ struct Registered {
 }
 
 struct State {
-    certs: HashMap<CertIdentity, Registered>,
+    certs: HashMap<CertIdentity, Registered, BuildIdHasher>,
     next_order: u64,
     in_flight: usize,
     closed: bool,
@@ -101,7 +102,7 @@ impl Registry {
     pub fn new(lifetime: Duration, timing: RefreshTiming, max_in_flight: usize) -> Self {
         Self {
             state: Mutex::new(State {
-                certs: HashMap::new(),
+                certs: HashMap::default(),
                 next_order: 0,
                 in_flight: 0,
                 closed: false,

@@ -24,7 +24,7 @@ use crate::chain::{Chain, ChainCertificate, ChainError, IssuerStore};
 use crate::config::StaplingConfig;
 use crate::fetch::{HttpSettings, OcspHttpClient};
 use crate::ocsp::request::nonce_of;
-use crate::ocsp::VerifiedResponse;
+use crate::ocsp::{CertIdentity, VerifiedResponse};
 use crate::persist::ResponseDir;
 use crate::report::{CertificateReport, FetchFailure, Outcome, SkipReason};
 use crate::stats::{Counters, EngineStats};
@@ -337,19 +337,20 @@ impl StaplingEngine {
         let mut waiting = Vec::new();
         for &index in wanted {
             let cert = &chain.certificates()[index];
-            let target = match self.target_for(cert) {
-                Ok(target) => target,
+            // Borrowed, not a FetchTarget: a handshake served from memory copies nothing.
+            let (id, issuer_der) = match ocsp_identity(cert) {
+                Ok(found) => found,
                 Err(skip) => {
                     debug!("no OCSP for {} (certificate {index}): {skip}", cert.subject);
                     continue;
                 }
             };
             if !fresh_only {
-                let at_hand = match self.shared.registry.lookup(&target.id, now) {
+                let at_hand = match self.shared.registry.lookup(id, now) {
                     Lookup::Held(response) => Some(Some(response)),
                     // Registered: the refresher is on it, and handshakes do not wait.
                     Lookup::Nothing => Some(None),
-                    Lookup::NotRegistered => self.shared.cache.get(&target.id, now).map(Some),
+                    Lookup::NotRegistered => self.shared.cache.get(id, now).map(Some),
                 };
                 if let Some(at_hand) = at_hand {
                     let counter = if at_hand.is_some() {
@@ -363,6 +364,7 @@ impl StaplingEngine {
                 }
             }
             Counters::bump(&counters.misses);
+            let target = self.fetch_target(cert, id, issuer_der);
             if target.responder.is_none() {
                 debug!(
                     "no OCSP for {} (certificate {index}): no responder",
@@ -410,21 +412,22 @@ impl StaplingEngine {
     }
 
     fn target_for(&self, cert: &ChainCertificate) -> Result<FetchTarget, SkipReason> {
-        if cert.self_signed {
-            return Err(SkipReason::SelfSigned);
-        }
-        if cert.ocsp_nocheck {
-            return Err(SkipReason::NoCheck);
-        }
-        let (Some(id), Some(issuer_der)) = (&cert.id, &cert.issuer_der) else {
-            return Err(SkipReason::NoIssuer);
-        };
-        Ok(FetchTarget {
+        let (id, issuer_der) = ocsp_identity(cert)?;
+        Ok(self.fetch_target(cert, id, issuer_der))
+    }
+
+    fn fetch_target(
+        &self,
+        cert: &ChainCertificate,
+        id: &CertIdentity,
+        issuer_der: &Arc<[u8]>,
+    ) -> FetchTarget {
+        FetchTarget {
             id: id.clone(),
             issuer_der: issuer_der.clone(),
             responder: self.responder_for(cert),
             subject: cert.subject.clone(),
-        })
+        }
     }
 
     /// The JDK's choice: `responderURI` when `responderOverride`, else the AIA URL, else
@@ -449,6 +452,20 @@ impl Drop for StaplingEngine {
             // running on the pool finish on their own and their results go nowhere.
             let _ = refresher.join();
         }
+    }
+}
+
+/// The CertID and issuer OCSP asks about `cert` with, or why it is never asked about.
+fn ocsp_identity(cert: &ChainCertificate) -> Result<(&CertIdentity, &Arc<[u8]>), SkipReason> {
+    if cert.self_signed {
+        return Err(SkipReason::SelfSigned);
+    }
+    if cert.ocsp_nocheck {
+        return Err(SkipReason::NoCheck);
+    }
+    match (&cert.id, &cert.issuer_der) {
+        (Some(id), Some(issuer_der)) => Ok((id, issuer_der)),
+        _ => Err(SkipReason::NoIssuer),
     }
 }
 

@@ -15,7 +15,7 @@
 use super::error::{EncodeError, ExtensionError, Structure};
 use super::protocol::{STATUS_TYPE_OCSP, STATUS_TYPE_OCSP_MULTI};
 use super::reader::Reader;
-use super::writer::push_vec24;
+use super::writer::{push_u24, push_vec24, MAX_U24};
 
 /// A parsed CertificateStatus body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,18 +63,30 @@ pub fn certificate_status_ocsp_multi(responses: &[Option<&[u8]>]) -> Result<Vec<
             what: "ocsp_response_list",
         });
     }
-    let mut list = Vec::new();
+    // Encoded once per handshake: one allocation of the exact size, each response copied once.
+    let list_len: usize = responses.iter().map(|r| 3 + r.map_or(0, <[u8]>::len)).sum();
+    if list_len > MAX_U24 {
+        // Name the response that does not fit on its own, if one does not, else the list.
+        let entry = responses.iter().flatten().find(|r| r.len() > MAX_U24);
+        return Err(EncodeError::TooLong {
+            structure: STRUCTURE,
+            what: entry.map_or("ocsp_response_list", |_| "OCSPResponse"),
+            len: entry.map_or(list_len, |r| r.len()),
+            max: MAX_U24,
+        });
+    }
+    let mut out = Vec::with_capacity(4 + list_len);
+    out.push(STATUS_TYPE_OCSP_MULTI);
+    push_u24(&mut out, list_len);
     for response in responses {
+        // Each entry is shorter than the list, which fits: this cannot fail.
         push_vec24(
-            &mut list,
+            &mut out,
             response.unwrap_or_default(),
             STRUCTURE,
             "OCSPResponse",
         )?;
     }
-    let mut out = Vec::with_capacity(4 + list.len());
-    out.push(STATUS_TYPE_OCSP_MULTI);
-    push_vec24(&mut out, &list, STRUCTURE, "ocsp_response_list")?;
     Ok(out)
 }
 
@@ -258,15 +270,26 @@ mod tests {
             certificate_status_ocsp(&huge),
             Err(EncodeError::TooLong { len, max: MAX_U24, .. }) if len == MAX_U24 + 1
         ));
+        assert!(matches!(
+            certificate_status_ocsp_multi(&[None, Some(&huge)]),
+            Err(EncodeError::TooLong { what: "OCSPResponse", len, max: MAX_U24, .. })
+                if len == MAX_U24 + 1
+        ));
         // Each entry fits, but the list with its prefixes does not.
         let half = vec![0x30; MAX_U24 / 2];
         assert!(matches!(
             certificate_status_ocsp_multi(&[Some(&half), Some(&half)]),
             Err(EncodeError::TooLong {
                 what: "ocsp_response_list",
+                len,
                 ..
-            })
+            }) if len == 2 * (3 + MAX_U24 / 2)
         ));
+        // The largest list that fits is encoded whole.
+        let fits = vec![0x30; MAX_U24 - 3 - 3];
+        let body = certificate_status_ocsp_multi(&[Some(&fits), None]).unwrap();
+        assert_eq!(&body[..4], &[0x02, 0xFF, 0xFF, 0xFF]);
+        assert_eq!(body.len(), 4 + MAX_U24);
     }
 
     #[test]

@@ -32,10 +32,16 @@ pub(crate) fn push_vec24(
         .ok()
         .filter(|&len| len <= 0xFF_FFFF)
         .ok_or_else(|| too_long(structure, what, body.len(), MAX_U24))?;
-    let [_, a, b, c] = len.to_be_bytes();
-    out.extend_from_slice(&[a, b, c]);
+    push_u24(out, len as usize);
     out.extend_from_slice(body);
     Ok(())
+}
+
+/// Appends a uint24 length the caller has checked against [`MAX_U24`] (higher bits are dropped).
+pub(crate) fn push_u24(out: &mut Vec<u8>, len: usize) {
+    debug_assert!(len <= MAX_U24);
+    let [.., a, b, c] = (len as u64).to_be_bytes();
+    out.extend_from_slice(&[a, b, c]);
 }
 
 fn too_long(structure: Structure, what: &'static str, len: usize, max: usize) -> EncodeError {
