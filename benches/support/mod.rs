@@ -9,21 +9,21 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use staplekit::config::ConfigLoader;
 use staplekit::fetch::{HttpSettings, OcspHttpClient};
 use staplekit::ocsp::request::encode_request;
 use staplekit::ocsp::{verify_response, CertIdentity, Expected, VerifiedResponse, VerifyPolicy};
 use staplekit::testkit::openssl::run_bounded;
-use staplekit::testkit::pki::{TestPki, TestPkiOptions};
+use staplekit::testkit::pki::TestPki;
 use staplekit::testkit::responder::{Authority, CertState, OcspResponder};
-use staplekit::testkit::served_pki::serve_test_pki;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{Chain, StaplingEngine};
 
-/// The JDK client's `status_request` extension data (the same bytes as tests/common).
-pub const JDK_STATUS_REQUEST: [u8; 5] = [0x01, 0x00, 0x00, 0x00, 0x00];
-/// The JDK client's `status_request_v2` extension data (one ocsp_multi item).
-pub const JDK_STATUS_REQUEST_V2: [u8; 9] = [0x00, 0x07, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00];
+// The integration tests' fixtures (the JDK's bytes, the served test PKI, engines from overrides):
+// the benchmarks measure with exactly what the tests check.
+#[path = "../../tests/common/mod.rs"]
+mod common;
+#[allow(unused_imports)] // each bench binary uses a different part
+pub use common::{engine, OwnPki, JDK_STATUS_REQUEST, JDK_STATUS_REQUEST_V2};
 
 /// The largest response the benchmarks accept (the engine's default is larger still).
 pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
@@ -40,45 +40,6 @@ pub fn jdk_hello(version: TlsVersion) -> ClientStatusRequest<'static> {
         version,
         resumed: false,
     }
-}
-
-/// The standard test PKI (ECDSA P-256, delegated OCSP signers whose certificates go in the
-/// responses) served by the project's own responder, named in every AIA.
-pub struct OwnPki {
-    pub pki: TestPki,
-    pub responder: OcspResponder,
-}
-
-impl OwnPki {
-    /// Starts the responder; the leaf and the intermediate are GOOD.
-    pub fn start() -> Self {
-        let responder = OcspResponder::bind("127.0.0.1:0").expect("bind the responder");
-        let url = responder.url();
-        let pki = TestPki::generate(&TestPkiOptions::new(Some(&url), Some(&url))).expect("PKI");
-        serve_test_pki(&responder, &pki).expect("register the PKI with the responder");
-        Self { pki, responder }
-    }
-
-    /// The good leaf's chain: leaf, intermediate, root.
-    pub fn leaf_chain(&self, engine: &StaplingEngine) -> Chain {
-        engine
-            .parse_chain(self.pki.leaf_chain_der())
-            .expect("chain parses")
-    }
-}
-
-/// An engine with the defaults and these `-D`-style overrides.
-pub fn engine(overrides: &[(&str, &str)]) -> StaplingEngine {
-    let loaded = ConfigLoader::new()
-        .set_all(
-            overrides
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string())),
-        )
-        .load()
-        .expect("configuration loads");
-    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    StaplingEngine::new(loaded.config).expect("engine starts")
 }
 
 /// Registers `chain` and waits until the engine holds a response for every certificate it keeps
