@@ -58,13 +58,6 @@ pub struct CertificateStats {
     pub staples_served: u64,
 }
 
-impl CertificateStats {
-    /// All fetches, whatever their outcome.
-    pub fn fetch_count(&self) -> u64 {
-        self.fetches.values().sum()
-    }
-}
-
 /// The engine-wide counters, updated from any thread.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {

@@ -59,8 +59,8 @@ pub enum Lookup {
 pub struct StaticFile {
     /// The file.
     pub path: PathBuf,
-    /// Its modification time when last read (`None`: never read successfully).
-    pub modified: Option<SystemTime>,
+    /// Its modification time when last read.
+    pub modified: SystemTime,
 }
 
 struct Registered {
@@ -189,11 +189,6 @@ impl Registry {
         }
     }
 
-    /// Whether `id` is registered.
-    pub fn contains(&self, id: &CertIdentity) -> bool {
-        self.lock().certs.contains_key(id)
-    }
-
     /// Offers a verified response that was not fetched by the refresher (read from disk or a
     /// file, or fetched for a handshake). `None`: `id` is not registered.
     pub fn offer(&self, id: &CertIdentity, held: Held) -> Option<Verdict> {
@@ -235,7 +230,7 @@ impl Registry {
     pub fn static_file_read(&self, id: &CertIdentity, path: &PathBuf, modified: SystemTime) {
         if let Some(cert) = self.lock().certs.get_mut(id) {
             for file in cert.static_files.iter_mut().filter(|f| &f.path == path) {
-                file.modified = Some(modified);
+                file.modified = modified;
             }
         }
     }

@@ -168,8 +168,8 @@ impl StaplingEngine {
     /// chain contains are no longer refreshed.
     pub fn unregister(&self, chain: &Chain) {
         for cert in chain.certificates() {
-            if let Ok(target) = self.target_for(cert) {
-                self.shared.registry.remove(&target.id);
+            if let Ok((id, _)) = ocsp_identity(cert) {
+                self.shared.registry.remove(id);
             }
         }
     }

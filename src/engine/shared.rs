@@ -213,7 +213,7 @@ impl Shared {
             &target.id,
             StaticFile {
                 path: path.to_path_buf(),
-                modified: Some(stored.modified),
+                modified: stored.modified,
             },
         );
         match self.verify(target, &stored.der, None) {
@@ -245,7 +245,7 @@ impl Shared {
         for (target, file) in self.registry.static_files() {
             let modified = std::fs::metadata(&file.path).and_then(|m| m.modified());
             let Ok(modified) = modified else { continue };
-            if file.modified == Some(modified) {
+            if file.modified == modified {
                 continue;
             }
             debug!("{} changed; reading it again", file.path.display());
