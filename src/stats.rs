@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::ocsp::RevocationInfo;
+
 /// A snapshot of an engine's counters and of its registered certificates.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EngineStats {
@@ -36,6 +38,8 @@ pub struct CertificateStats {
     pub status: Option<&'static str>,
     /// Where the stapled response came from: `fetched`, `cache-dir` or `static-file`.
     pub source: Option<&'static str>,
+    /// When and why, if the response being stapled says REVOKED.
+    pub revocation: Option<RevocationInfo>,
     /// thisUpdate of the response being stapled.
     pub this_update: Option<SystemTime>,
     /// nextUpdate of the response being stapled (it is never stapled from then on).

@@ -325,6 +325,7 @@ fn a_revoked_answer_replaces_good_at_once() {
     loop {
         let leaf = engine.stats().certificates[0].clone();
         if leaf.status == Some("revoked") {
+            assert!(leaf.revocation.is_some(), "{leaf:?}");
             break;
         }
         assert!(

@@ -418,6 +418,10 @@ impl Registry {
                     responder: c.target.responder.as_ref().map(Url::to_string),
                     status: held.map(|h| h.response.status.name()),
                     source: held.map(|h| h.source.name()),
+                    revocation: held.and_then(|h| match h.response.status {
+                        Status::Revoked(info) => Some(info),
+                        _ => None,
+                    }),
                     this_update: held.map(|h| h.response.this_update),
                     next_update: held.and_then(|h| h.valid_until(self.lifetime)),
                     next_refresh: c.next_refresh,

@@ -9,18 +9,12 @@ use std::time::Duration;
 use serde::Serialize;
 use staplekit::chain::read_pem_certificates;
 use staplekit::ocsp::response::rfc3339;
-use staplekit::ocsp::{RevocationInfo, Status};
+use staplekit::ocsp::RevocationInfo;
 use staplekit::report::SkipReason;
 use staplekit::stats::CertificateStats;
-use staplekit::tls::{
-    encode_status_request_v2, ClientStatusRequest, OcspStatusRequest, StatusRequestItemV2,
-    TlsVersion,
-};
-use staplekit::{Chain, StaplingEngine};
+use staplekit::StaplingEngine;
 
-use super::registered::{
-    one_fetch_wait, read_back, wait_until_settled, CertificateState, Registration,
-};
+use super::registered::{one_fetch_wait, wait_until_settled, CertificateState, Registration};
 use super::{CliError, Settings, StatusArgs};
 
 /// One certificate's report, as printed in text and JSON.
@@ -62,13 +56,10 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError>
     let chain = engine.parse_chain(read_pem_certificates(&args.chain)?)?;
     engine.register(&chain, Some(&args.chain));
     let states = wait_until_settled(&engine, &chain, wait);
-    let mut lines: Vec<StatusLine> = states
+    let lines: Vec<StatusLine> = states
         .iter()
         .map(|state| StatusLine::new(state, wait))
         .collect();
-    if lines.iter().any(|l| l.stapled == "revoked") {
-        add_revocation_details(&engine, &chain, &mut lines);
-    }
     let text = if args.json {
         serde_json::to_string_pretty(&lines).map_err(|e| CliError::Other(e.to_string()))?
     } else {
@@ -135,6 +126,9 @@ impl StatusLine {
         line.last_fetch = stats.last_fetch.map(rfc3339);
         line.last_error = stats.last_error.clone();
         line.consecutive_failures = stats.consecutive_failures;
+        if let Some(info) = stats.revocation {
+            add_revocation(&mut line, info);
+        }
         line.fetches = stats.fetches.clone();
         line.status = match stats.status {
             Some(stapled) => stapled,
@@ -237,39 +231,6 @@ fn is_invalid_answer(label: &str) -> bool {
     label
         .strip_prefix("rejected.")
         .is_some_and(|kind| kind != "not-successful")
-}
-
-/// Fills in the time and CRL reason of each stapled REVOKED response. The engine's statistics
-/// only say "revoked"; the responses themselves are read back from what a TLS 1.2 handshake
-/// asking for `ocsp_multi` (the whole chain) would staple, and the leaf's as `serve` staples it.
-fn add_revocation_details(engine: &StaplingEngine, chain: &Chain, lines: &mut [StatusLine]) {
-    let request =
-        encode_status_request_v2(&[StatusRequestItemV2::OcspMulti(OcspStatusRequest::default())]);
-    let hello = request.as_deref().ok().map(|v2| ClientStatusRequest {
-        status_request: None,
-        status_request_v2: Some(v2),
-        version: TlsVersion::Tls12,
-        resumed: false,
-    });
-    let mut stapled = hello
-        .and_then(|hello| engine.staple(&hello, chain).ok().flatten())
-        .map(|staple| staple.ocsp_responses())
-        .unwrap_or_default();
-    stapled.resize(chain.len(), None);
-    if stapled[0].is_none() {
-        // A single certificate, or status_request_v2 turned off: the leaf alone.
-        stapled[0] = engine.leaf_response(chain).map(|der| der.to_vec());
-    }
-    for ((line, cert), der) in lines.iter_mut().zip(chain.certificates()).zip(stapled) {
-        let Some(der) = der.filter(|_| line.stapled == "revoked") else {
-            continue;
-        };
-        if let Ok(response) = read_back(engine.config(), cert, &der) {
-            if let Status::Revoked(info) = response.status {
-                add_revocation(line, info);
-            }
-        }
-    }
 }
 
 fn add_revocation(line: &mut StatusLine, info: RevocationInfo) {
