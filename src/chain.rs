@@ -11,6 +11,7 @@ use x509_parser::pem::Pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::ocsp::CertIdentity;
+use crate::report::SkipReason;
 
 /// id-pkix-ocsp-nocheck (RFC 6960 section 4.2.2.2.1): a certificate no one should ask about.
 const OCSP_NOCHECK_OID: &str = "1.3.6.1.5.5.7.48.1.5";
@@ -69,6 +70,23 @@ pub struct ChainCertificate {
     pub id: Option<CertIdentity>,
     /// Whether it is self-signed (a root: never asked about).
     pub self_signed: bool,
+}
+
+impl ChainCertificate {
+    /// The CertID and issuer OCSP asks about it with, or why it is never asked about (and so
+    /// never registered): self-signed, id-pkix-ocsp-nocheck, or issuer unknown, in that order.
+    pub fn ocsp_identity(&self) -> Result<(&CertIdentity, &Arc<[u8]>), SkipReason> {
+        if self.self_signed {
+            return Err(SkipReason::SelfSigned);
+        }
+        if self.ocsp_nocheck {
+            return Err(SkipReason::NoCheck);
+        }
+        match (&self.id, &self.issuer_der) {
+            (Some(id), Some(issuer_der)) => Ok((id, issuer_der)),
+            _ => Err(SkipReason::NoIssuer),
+        }
+    }
 }
 
 /// A parsed chain, leaf first. Parse once per certificate chain and reuse it for every handshake.

@@ -65,7 +65,10 @@ pub fn chain_states<'a>(engine: &StaplingEngine, chain: &'a Chain) -> Vec<Certif
                 .position(|s| s.serial_hex == cert.serial_hex && s.subject == cert.subject);
             let registration = match found {
                 Some(at) => Registration::Registered(Box::new(registered.swap_remove(at))),
-                None => Registration::NotRegistered(skip_reason(cert)),
+                // Every certificate OCSP can ask about is registered, so this is an Err.
+                None => Registration::NotRegistered(
+                    cert.ocsp_identity().err().unwrap_or(SkipReason::NoIssuer),
+                ),
             };
             CertificateState {
                 index,
@@ -122,17 +125,4 @@ pub fn read_back(
         max_response_bytes: config.max_response_bytes,
     };
     verify_response(der, &expected, &policy).map_err(|rejection| rejection.to_string())
-}
-
-/// Why the engine did not register a certificate, checked in the engine's order. Every
-/// certificate it can ask about (or hold a file's response for) is registered, so these are the
-/// only reasons.
-fn skip_reason(cert: &ChainCertificate) -> SkipReason {
-    if cert.self_signed {
-        SkipReason::SelfSigned
-    } else if cert.ocsp_nocheck {
-        SkipReason::NoCheck
-    } else {
-        SkipReason::NoIssuer
-    }
 }

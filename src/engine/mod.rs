@@ -168,7 +168,7 @@ impl StaplingEngine {
     /// chain contains are no longer refreshed.
     pub fn unregister(&self, chain: &Chain) {
         for cert in chain.certificates() {
-            if let Ok((id, _)) = ocsp_identity(cert) {
+            if let Ok((id, _)) = cert.ocsp_identity() {
                 self.shared.registry.remove(id);
             }
         }
@@ -338,7 +338,7 @@ impl StaplingEngine {
         for &index in wanted {
             let cert = &chain.certificates()[index];
             // Borrowed, not a FetchTarget: a handshake served from memory copies nothing.
-            let (id, issuer_der) = match ocsp_identity(cert) {
+            let (id, issuer_der) = match cert.ocsp_identity() {
                 Ok(found) => found,
                 Err(skip) => {
                     debug!("no OCSP for {} (certificate {index}): {skip}", cert.subject);
@@ -412,7 +412,7 @@ impl StaplingEngine {
     }
 
     fn target_for(&self, cert: &ChainCertificate) -> Result<FetchTarget, SkipReason> {
-        let (id, issuer_der) = ocsp_identity(cert)?;
+        let (id, issuer_der) = cert.ocsp_identity()?;
         Ok(self.fetch_target(cert, id, issuer_der))
     }
 
@@ -452,20 +452,6 @@ impl Drop for StaplingEngine {
             // running on the pool finish on their own and their results go nowhere.
             let _ = refresher.join();
         }
-    }
-}
-
-/// The CertID and issuer OCSP asks about `cert` with, or why it is never asked about.
-fn ocsp_identity(cert: &ChainCertificate) -> Result<(&CertIdentity, &Arc<[u8]>), SkipReason> {
-    if cert.self_signed {
-        return Err(SkipReason::SelfSigned);
-    }
-    if cert.ocsp_nocheck {
-        return Err(SkipReason::NoCheck);
-    }
-    match (&cert.id, &cert.issuer_der) {
-        (Some(id), Some(issuer_der)) => Ok((id, issuer_der)),
-        _ => Err(SkipReason::NoIssuer),
     }
 }
 
