@@ -49,6 +49,15 @@ impl FetchFailure {
         matches!(self, FetchFailure::Rejected(r) if !r.is_unavailable())
     }
 
+    /// Whether a failure counted under `label` (see [`FetchFailure::label`]) was an answer that
+    /// failed verification, as [`FetchFailure::is_invalid_answer`] says of the failure itself: for
+    /// tools that only have the statistics' labels.
+    pub fn label_is_invalid_answer(label: &str) -> bool {
+        label
+            .strip_prefix("rejected.")
+            .is_some_and(|kind| kind != Rejection::NotSuccessful(String::new()).label())
+    }
+
     /// A short stable name of the kind of failure, for statistics: `transport.<kind>`,
     /// `rejected.<kind>` or `deadline`.
     pub fn label(&self) -> String {
@@ -85,4 +94,33 @@ pub struct CertificateReport {
     pub responder: Option<Url>,
     /// What happened.
     pub outcome: Outcome,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_tell_invalid_answers_as_the_failures_do() {
+        let failures = [
+            FetchFailure::Rejected(Rejection::NotSuccessful("tryLater".into())),
+            FetchFailure::Rejected(Rejection::Malformed("x".into())),
+            FetchFailure::Rejected(Rejection::NoMatchingResponse),
+            FetchFailure::Rejected(Rejection::NonceMismatch),
+            FetchFailure::Transport(TransportError::HttpStatus {
+                url: "http://x/".into(),
+                status: 500,
+            }),
+            FetchFailure::DeadlinePassed(5),
+            FetchFailure::NoResponder,
+        ];
+        for failure in failures {
+            assert_eq!(
+                FetchFailure::label_is_invalid_answer(&failure.label()),
+                failure.is_invalid_answer(),
+                "{failure:?}"
+            );
+        }
+        assert!(!FetchFailure::label_is_invalid_answer("good"));
+    }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use staplekit::chain::read_pem_certificates;
 use staplekit::ocsp::response::rfc3339;
 use staplekit::ocsp::RevocationInfo;
-use staplekit::report::SkipReason;
+use staplekit::report::{FetchFailure, SkipReason};
 use staplekit::stats::CertificateStats;
 use staplekit::StaplingEngine;
 
@@ -217,20 +217,11 @@ fn unstapled_status(stats: &CertificateStats) -> &'static str {
     let labels = || stats.fetches.keys().map(String::as_str);
     if labels().any(|l| l == "unknown") {
         "unknown"
-    } else if labels().any(is_invalid_answer) {
+    } else if labels().any(FetchFailure::label_is_invalid_answer) {
         "invalid"
     } else {
         "unavailable"
     }
-}
-
-/// A `rejected.<kind>` outcome that means a bad answer, as `Rejection::is_unavailable` decides:
-/// only a non-successful responseStatus (tryLater, internalError...) is "no answer" rather than
-/// a bad one. Keep in sync with it.
-fn is_invalid_answer(label: &str) -> bool {
-    label
-        .strip_prefix("rejected.")
-        .is_some_and(|kind| kind != "not-successful")
 }
 
 fn add_revocation(line: &mut StatusLine, info: RevocationInfo) {
