@@ -1,15 +1,13 @@
 //! The cache rules and the nonce bypass, counted at a real responder.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use der::asn1::OctetString;
 use der::oid::db::rfc6960::ID_PKIX_OCSP_NONCE;
 use der::Encode;
 use staplekit::tls::{encode_status_request, ClientStatusRequest, OcspStatusRequest, TlsVersion};
 use staplekit::{Chain, Staple, StaplingEngine};
+use staplekit_testkit::fixtures::*;
 use x509_cert::ext::Extension;
 
 fn v1(data: &[u8]) -> ClientStatusRequest<'_> {

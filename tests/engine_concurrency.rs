@@ -1,13 +1,11 @@
 //! ocsp_multi fetches run side by side, and the engine is safe under many concurrent handshakes.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::*;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::Staple;
+use staplekit_testkit::fixtures::*;
 
 fn jdk_hello(version: TlsVersion) -> ClientStatusRequest<'static> {
     ClientStatusRequest {

@@ -5,16 +5,14 @@
 //! (counted at the responder). Chains that are not registered get nothing and wait at most
 //! responseTimeout.
 
-mod common;
-
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::*;
 use staplekit::ocsp::{verify_response, Expected, Status, VerifyPolicy};
-use staplekit::testkit::responder::{CertState, Fault};
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{Chain, StaplingEngine};
+use staplekit_testkit::fixtures::*;
+use staplekit_testkit::responder::{CertState, Fault};
 use x509_ocsp::OcspResponseStatus;
 
 /// How long after it is produced a good response's nextUpdate lies.
@@ -316,7 +314,7 @@ fn a_revoked_answer_replaces_good_at_once() {
     first_good_staple(&engine, &chain);
     fx.responder.set_status(
         &fx.pki.leaf.serial,
-        staplekit::testkit::responder::CertState::Revoked {
+        staplekit_testkit::responder::CertState::Revoked {
             at: SystemTime::now() - Duration::from_secs(60),
             reason: None,
         },

@@ -1,11 +1,8 @@
 //! The engine against OpenSSL's own OCSP responder (`openssl ocsp -index ... -port`), one per
 //! issuer, for a generated root -> intermediate -> leaf PKI.
 
-mod common;
-
 use std::time::{Duration, UNIX_EPOCH};
 
-use common::*;
 use staplekit::ocsp::{verify_response, CertIdentity, Expected, Signer, Status, VerifyPolicy};
 use staplekit::report::{Outcome, SkipReason};
 use staplekit::tls::{
@@ -13,6 +10,7 @@ use staplekit::tls::{
     ClientStatusRequest, ExtensionType, TlsVersion,
 };
 use staplekit::{Chain, Staple};
+use staplekit_testkit::fixtures::*;
 
 fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
     ClientStatusRequest {

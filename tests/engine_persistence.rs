@@ -1,17 +1,15 @@
 //! `staplekit.stapling.cacheDir` and operator-provided response files: staples that survive a
 //! restart and a responder outage, and files that must never be served.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::*;
 use staplekit::persist::ResponseDir;
 use staplekit::stats::CertificateStats;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{Chain, StaplingEngine};
+use staplekit_testkit::fixtures::*;
 
 fn multi_hello() -> ClientStatusRequest<'static> {
     ClientStatusRequest {

@@ -1,19 +1,17 @@
 //! Registered chains (fetch ahead, refresh ahead, statistics), single flight for the others, and
 //! `Staple::ocsp_responses`, against OpenSSL's responders and the project's own.
 
-mod common;
-
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::*;
-use staplekit::testkit::responder::Fault;
 use staplekit::tls::{
     parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus,
     ClientStatusRequest, TlsVersion,
 };
 use staplekit::Staple;
+use staplekit_testkit::fixtures::*;
+use staplekit_testkit::responder::Fault;
 
 fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
     ClientStatusRequest {

@@ -4,19 +4,17 @@
 //! Signature faults come from OpenSSL's own responder; the faults it cannot produce come from the
 //! project's responder.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
 use staplekit::fetch::TransportError;
 use staplekit::ocsp::signature::SignatureError;
 use staplekit::ocsp::{Rejection, Status};
 use staplekit::report::FetchFailure;
-use staplekit::testkit::openssl::ResponderConfig;
-use staplekit::testkit::responder::{CertState, Fault};
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{Chain, StaplingEngine};
+use staplekit_testkit::fixtures::*;
+use staplekit_testkit::openssl::ResponderConfig;
+use staplekit_testkit::responder::{CertState, Fault};
 use x509_ocsp::OcspResponseStatus;
 
 /// responseTimeout for these tests: the bound every staple call must respect.
@@ -66,7 +64,7 @@ fn assert_nothing_stapled_in_time(engine: &StaplingEngine, chain: &Chain) {
 }
 
 fn leaf_failure_with_openssl(
-    adjust: impl FnOnce(ResponderConfig, &staplekit::testkit::pki::PemFiles) -> ResponderConfig,
+    adjust: impl FnOnce(ResponderConfig, &staplekit_testkit::pki::PemFiles) -> ResponderConfig,
 ) -> FetchFailure {
     let fx = OpensslPki::start_with(adjust);
     let engine = bounded_engine();

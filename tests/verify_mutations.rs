@@ -1,14 +1,12 @@
 //! Mutated and random bytes through the response verifier: never a panic, and never a verified
 //! answer that differs from what the responder signed.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::*;
 use proptest::prelude::*;
 use staplekit::ocsp::{verify_response, Expected, Status, VerifyPolicy};
 use staplekit::report::Outcome;
+use staplekit_testkit::fixtures::*;
 
 /// A real response for the leaf, with what is needed to verify it.
 struct Sample {

@@ -12,18 +12,16 @@ use std::time::{Duration, Instant, SystemTime};
 use staplekit::fetch::{HttpSettings, OcspHttpClient};
 use staplekit::ocsp::request::encode_request;
 use staplekit::ocsp::{verify_response, CertIdentity, Expected, VerifiedResponse, VerifyPolicy};
-use staplekit::testkit::openssl::run_bounded;
-use staplekit::testkit::pki::TestPki;
-use staplekit::testkit::responder::{Authority, CertState, OcspResponder};
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{Chain, StaplingEngine};
+use staplekit_testkit::openssl::run_bounded;
+use staplekit_testkit::pki::TestPki;
+use staplekit_testkit::responder::{Authority, CertState, OcspResponder};
 
 // The integration tests' fixtures (the JDK's bytes, the served test PKI, engines from overrides):
 // the benchmarks measure with exactly what the tests check.
-#[path = "../../tests/common/mod.rs"]
-mod common;
 #[allow(unused_imports)] // each bench binary uses a different part
-pub use common::{engine, OwnPki, JDK_STATUS_REQUEST, JDK_STATUS_REQUEST_V2};
+pub use staplekit_testkit::fixtures::{engine, OwnPki, JDK_STATUS_REQUEST, JDK_STATUS_REQUEST_V2};
 
 /// The largest response the benchmarks accept (the engine's default is larger still).
 pub const MAX_RESPONSE_BYTES: usize = 1 << 20;

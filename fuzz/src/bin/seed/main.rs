@@ -1,6 +1,6 @@
 //! Writes the seed corpora of the fuzz targets, from real encodings: the crate's own encoders,
 //! the JDK client's extension data, and real OCSP responses for the fixed fuzz PKI signed by the
-//! project's responder (`staplekit::testkit::responder`) and by `openssl ocsp`.
+//! project's responder (`staplekit_testkit::responder`) and by `openssl ocsp`.
 //!
 //! `seed [DIR]` writes `DIR/<target>/seed-<name>` (default DIR: `fuzz/corpus`), replacing earlier
 //! seeds of the same name and leaving whatever the fuzzer added. Every OCSP seed is verified

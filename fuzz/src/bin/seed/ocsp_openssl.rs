@@ -8,8 +8,8 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use staplekit::ocsp::request::encode_request;
-use staplekit::testkit::openssl::run_bounded;
-use staplekit::testkit::pki::{IndexEntry, IndexStatus, RevocationReason};
+use staplekit_testkit::openssl::run_bounded;
+use staplekit_testkit::pki::{IndexEntry, IndexStatus, RevocationReason};
 use staplekit_fuzz::ocsp_fixture::OcspFixture;
 
 use super::outcome::OcspSeed;

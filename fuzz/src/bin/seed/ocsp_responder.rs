@@ -1,4 +1,4 @@
-//! OCSP responses from the project's own responder (`staplekit::testkit::responder`), on
+//! OCSP responses from the project's own responder (`staplekit_testkit::responder`), on
 //! 127.0.0.1, fetched with the engine's HTTP client: one per scenario, covering every signer kind
 //! and most rejections.
 
@@ -9,7 +9,7 @@ use der::oid::db::rfc6960::ID_PKIX_OCSP_NONCE;
 use rcgen::{BasicConstraints, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use staplekit::fetch::{HttpSettings, OcspHttpClient};
 use staplekit::ocsp::request::encode_request;
-use staplekit::testkit::responder::{
+use staplekit_testkit::responder::{
     Authority, CertState, Fault, OcspResponder, OcspResponseStatus, ResponderIdKind,
 };
 use staplekit_fuzz::ocsp_fixture::{params, OcspFixture};
