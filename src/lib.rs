@@ -19,4 +19,6 @@ pub mod tls;
 pub use chain::{Chain, ChainError};
 pub use config::StaplingConfig;
 pub use engine::{EngineError, Staple, StaplingEngine};
-pub use ocsp::CertIdentity;
+pub use background::ResponseSource;
+pub use ocsp::{CertIdentity, RevocationInfo, Status};
+pub use tls::{Selection, TlsVersion};

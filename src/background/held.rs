@@ -18,6 +18,13 @@ pub enum ResponseSource {
 }
 
 impl ResponseSource {
+    /// Every source, in declaration order.
+    pub const ALL: [ResponseSource; 3] = [
+        ResponseSource::Fetched,
+        ResponseSource::CacheDir,
+        ResponseSource::StaticFile,
+    ];
+
     /// `fetched`, `cache-dir` or `static-file`.
     pub fn name(self) -> &'static str {
         match self {
