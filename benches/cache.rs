@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use staplekit::cache::ResponseCache;
+use staplekit::internal::ResponseCache;
 use support::{cert_ids, ecdsa_delegated, own_copy, shuffled, OwnPki};
 
 fn cache(c: &mut Criterion) {

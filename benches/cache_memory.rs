@@ -11,8 +11,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use staplekit::cache::ResponseCache;
-use staplekit::ocsp::{verify_response, CertIdentity, Expected, Signer, VerifiedResponse};
+use staplekit::internal::ResponseCache;
+use staplekit::{verify_response, CertIdentity, Expected, Signer, VerifiedResponse};
 use support::{cert_ids, ecdsa_delegated, policy, OwnPki};
 
 const ENTRIES: usize = 10_000;

@@ -16,7 +16,7 @@ use support::{engine, jdk_hello, register_and_wait, OwnPki};
 
 /// How many responses a staple carries (the leaf's and the intermediate's; never the root's).
 fn stapled_count(staple: &Staple) -> usize {
-    staple.ocsp_responses().iter().flatten().count()
+    staple.responses().flatten().count()
 }
 
 /// Checks that every version staples the two responses before anything is timed.

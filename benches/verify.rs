@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::SystemTime;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use staplekit::ocsp::{verify_response, Expected, Signer};
+use staplekit::{verify_response, Expected, Signer};
 use support::{ecdsa_by_issuer, ecdsa_delegated, policy, rsa_by_issuer, OwnPki};
 
 fn verify(c: &mut Criterion) {

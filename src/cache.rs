@@ -6,6 +6,9 @@
 //! - A response without nextUpdate is not cached when `cacheLifetime` is 0.
 //! - Only stapleable (GOOD or REVOKED) responses are stored, and an older answer (thisUpdate)
 //!   never replaces a valid GOOD one.
+//!
+//! Expiry and replacement are the registry's own rules ([`Held::fresh_until`], [`judge`]): one
+//! rule for "is this response better than that one", wherever a response is kept.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -13,13 +16,14 @@ use std::time::{Duration, SystemTime};
 
 use lru::LruCache;
 
+use crate::background::{judge, Held, ResponseSource, Verdict};
 use crate::ocsp::{CertIdentity, VerifiedResponse};
 
 /// A verified response with the instant it stops being served from the cache.
 #[derive(Debug, Clone)]
 struct Entry {
-    response: Arc<VerifiedResponse>,
-    expires: Option<SystemTime>,
+    held: Held,
+    expires: SystemTime,
 }
 
 /// A thread-safe LRU cache of verified responses keyed by CertID.
@@ -47,11 +51,11 @@ impl ResponseCache {
     pub fn get(&self, id: &CertIdentity, now: SystemTime) -> Option<Arc<VerifiedResponse>> {
         let mut entries = self.lock();
         let entry = entries.get(id)?;
-        if entry.expires.is_some_and(|expires| now >= expires) {
+        if now >= entry.expires {
             entries.pop(id);
             return None;
         }
-        Some(entry.response.clone())
+        Some(entry.held.response.clone())
     }
 
     /// Stores `response` for `id` as of `now`. Returns whether it was stored (see the module rules).
@@ -61,27 +65,26 @@ impl ResponseCache {
         response: Arc<VerifiedResponse>,
         now: SystemTime,
     ) -> bool {
-        if !response.is_stapleable() {
+        let held = Held {
+            response,
+            stored_at: now,
+            source: ResponseSource::Fetched,
+        };
+        // The JDK's cache lets an entry go at the earlier of nextUpdate and the lifetime.
+        let Some(expires) = held.fresh_until(self.lifetime) else {
             return false;
-        }
-        let by_lifetime = (!self.lifetime.is_zero()).then(|| now + self.lifetime);
-        let expires = match (response.next_update, by_lifetime) {
-            (Some(next), Some(life)) => Some(next.min(life)),
-            (Some(next), None) => Some(next),
-            (None, Some(life)) => Some(life),
-            (None, None) => return false,
         };
         let mut entries = self.lock();
         // Keep the last good: a still-valid entry is not replaced by an older answer (a REVOKED
-        // one always replaces it, so that clients learn it).
-        if let Some(held) = entries.peek(&id) {
-            let valid = held.expires.is_none_or(|expires| now < expires);
-            let revoked = matches!(response.status, crate::ocsp::Status::Revoked(_));
-            if valid && !revoked && response.this_update < held.response.this_update {
-                return false;
-            }
+        // one always replaces it, so that clients learn it); UNKNOWN is never kept.
+        let current = entries
+            .peek(&id)
+            .filter(|entry| now < entry.expires)
+            .map(|entry| &entry.held);
+        if judge(current, &held.response, now, self.lifetime) != Verdict::Take {
+            return false;
         }
-        entries.put(id, Entry { response, expires });
+        entries.put(id, Entry { held, expires });
         true
     }
 

@@ -75,15 +75,58 @@ pub enum TransportError {
 }
 
 impl TransportError {
-    /// A short stable name for counting failures by kind (`transport.<name>` in statistics).
-    pub fn label(&self) -> &'static str {
+    /// The kind of failure, for counting failures without their details.
+    pub fn kind(&self) -> TransportKind {
         match self {
-            TransportError::Setup(_) => "setup",
-            TransportError::Connect { .. } => "connect",
-            TransportError::Timeout { .. } => "timeout",
-            TransportError::HttpStatus { .. } => "http-status",
-            TransportError::TooLarge { .. } => "too-large",
-            TransportError::Io { .. } => "io",
+            TransportError::Setup(_) => TransportKind::Setup,
+            TransportError::Connect { .. } => TransportKind::Connect,
+            TransportError::Timeout { .. } => TransportKind::Timeout,
+            TransportError::HttpStatus { .. } => TransportKind::HttpStatus,
+            TransportError::TooLarge { .. } => TransportKind::TooLarge,
+            TransportError::Io { .. } => TransportKind::Io,
+        }
+    }
+}
+
+/// The kinds of [`TransportError`], without their details: what statistics count.
+///
+/// Declared in the alphabetical order of their names, so that sorted statistics read in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TransportKind {
+    /// [`TransportError::Connect`].
+    Connect,
+    /// [`TransportError::HttpStatus`].
+    HttpStatus,
+    /// [`TransportError::Io`].
+    Io,
+    /// [`TransportError::Setup`].
+    Setup,
+    /// [`TransportError::Timeout`].
+    Timeout,
+    /// [`TransportError::TooLarge`].
+    TooLarge,
+}
+
+impl TransportKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [TransportKind; 6] = [
+        TransportKind::Connect,
+        TransportKind::HttpStatus,
+        TransportKind::Io,
+        TransportKind::Setup,
+        TransportKind::Timeout,
+        TransportKind::TooLarge,
+    ];
+
+    /// A short stable name: `connect`, `http-status`, `io`, `setup`, `timeout`, `too-large`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransportKind::Connect => "connect",
+            TransportKind::HttpStatus => "http-status",
+            TransportKind::Io => "io",
+            TransportKind::Setup => "setup",
+            TransportKind::Timeout => "timeout",
+            TransportKind::TooLarge => "too-large",
         }
     }
 }

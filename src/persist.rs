@@ -186,6 +186,23 @@ impl ResponseDir {
         ))
     }
 
+    /// Every CertID with a response file in the directory: the names [`ResponseDir::file_for`]
+    /// writes, read back. Other files (temporary ones, anything an operator left) are passed over.
+    pub fn list(&self) -> Result<Vec<CertIdentity>, PersistError> {
+        let read_error = |source| PersistError::Read {
+            path: self.path.clone(),
+            source,
+        };
+        let mut ids = Vec::new();
+        for entry in fs::read_dir(&self.path).map_err(read_error)? {
+            let name = entry.map_err(read_error)?.file_name();
+            if let Some(id) = name.to_str().and_then(cert_id_of_file_name) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
     /// Writes atomically: a temp file in the same directory (unique name, with pid and a counter),
     /// write all, fsync the file, rename over the target, fsync the directory. On any error the
     /// temp file is removed and the old file is left intact. Returns the file written.
@@ -376,6 +393,52 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 /// Lowercase hex.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The CertID a response file's name stands for (see [`ResponseDir::file_for`]), if it is one.
+fn cert_id_of_file_name(name: &str) -> Option<CertIdentity> {
+    let stem = name.strip_suffix(".der")?;
+    let mut parts = stem.split('-');
+    let (name_hash, key_hash, serial) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(CertIdentity {
+        issuer_name_hash: unhex(name_hash)?.try_into().ok()?,
+        issuer_key_hash: unhex(key_hash)?.try_into().ok()?,
+        serial: unhex(serial).filter(|s| !s.is_empty())?,
+    })
+}
+
+/// Lowercase hex, as [`hex`] writes it, back to bytes.
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn list_reads_back_the_names_it_writes_and_nothing_else() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = ResponseDir::open(tmp.path()).expect("open");
+        let a = CertIdentity::new(b"issuer", b"key", &[0x80, 0x01]);
+        let b = CertIdentity::new(b"issuer", b"key", &[0x05]);
+        dir.write(&a, b"a").expect("write a");
+        dir.write(&b, b"b").expect("write b");
+        fs::write(tmp.path().join("notes.txt"), b"x").expect("stray file");
+        fs::write(tmp.path().join("00-11-22.der"), b"x").expect("short hashes");
+        let mut listed = dir.list().expect("list");
+        listed.sort_by(|x, y| x.serial.cmp(&y.serial));
+        assert_eq!(listed, vec![b, a]);
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use url::Url;
 
 use crate::fetch::TransportError;
 use crate::ocsp::{Rejection, VerifiedResponse};
+use crate::stats::FetchOutcome;
 
 /// Why no response was asked for a certificate. Quiet by design: certificates without OCSP are
 /// normal (some CAs have stopped running OCSP).
@@ -46,26 +47,16 @@ pub enum FetchFailure {
 impl FetchFailure {
     /// True for "an answer came and failed verification"; false for "no usable answer".
     pub fn is_invalid_answer(&self) -> bool {
-        matches!(self, FetchFailure::Rejected(r) if !r.is_unavailable())
+        self.outcome().is_invalid_answer()
     }
 
-    /// Whether a failure counted under `label` (see [`FetchFailure::label`]) was an answer that
-    /// failed verification, as [`FetchFailure::is_invalid_answer`] says of the failure itself: for
-    /// tools that only have the statistics' labels.
-    pub fn label_is_invalid_answer(label: &str) -> bool {
-        label
-            .strip_prefix("rejected.")
-            .is_some_and(|kind| kind != Rejection::NotSuccessful(String::new()).label())
-    }
-
-    /// A short stable name of the kind of failure, for statistics: `transport.<kind>`,
-    /// `rejected.<kind>` or `deadline`.
-    pub fn label(&self) -> String {
+    /// How statistics count this failure.
+    pub fn outcome(&self) -> FetchOutcome {
         match self {
-            FetchFailure::Transport(e) => format!("transport.{}", e.label()),
-            FetchFailure::Rejected(r) => format!("rejected.{}", r.label()),
-            FetchFailure::DeadlinePassed(_) => "deadline".to_string(),
-            FetchFailure::NoResponder => "no-responder".to_string(),
+            FetchFailure::Transport(e) => FetchOutcome::Transport(e.kind()),
+            FetchFailure::Rejected(r) => FetchOutcome::Rejected(r.kind()),
+            FetchFailure::DeadlinePassed(_) => FetchOutcome::DeadlinePassed,
+            FetchFailure::NoResponder => FetchOutcome::NoResponder,
         }
     }
 }
@@ -101,7 +92,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_tell_invalid_answers_as_the_failures_do() {
+    fn outcomes_tell_invalid_answers_as_the_failures_do() {
         let failures = [
             FetchFailure::Rejected(Rejection::NotSuccessful("tryLater".into())),
             FetchFailure::Rejected(Rejection::Malformed("x".into())),
@@ -114,13 +105,23 @@ mod tests {
             FetchFailure::DeadlinePassed(5),
             FetchFailure::NoResponder,
         ];
-        for failure in failures {
-            assert_eq!(
-                FetchFailure::label_is_invalid_answer(&failure.label()),
-                failure.is_invalid_answer(),
-                "{failure:?}"
-            );
-        }
-        assert!(!FetchFailure::label_is_invalid_answer("good"));
+        let invalid: Vec<bool> = failures
+            .iter()
+            .map(FetchFailure::is_invalid_answer)
+            .collect();
+        assert_eq!(invalid, [false, true, true, true, false, false, false]);
+        let labels: Vec<String> = failures.iter().map(|f| f.outcome().to_string()).collect();
+        assert_eq!(
+            labels,
+            [
+                "rejected.not-successful",
+                "rejected.malformed",
+                "rejected.wrong-certificate",
+                "rejected.nonce-mismatch",
+                "transport.http-status",
+                "deadline",
+                "no-responder"
+            ]
+        );
     }
 }

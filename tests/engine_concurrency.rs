@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
-use staplekit::Staple;
+use staplekit::{Staple, StapleForm};
 use staplekit_testkit::fixtures::*;
 
 fn jdk_hello(version: TlsVersion) -> ClientStatusRequest<'static> {
@@ -40,15 +40,16 @@ fn staple_with_overlapping_fetches(version: TlsVersion) -> Staple {
 #[test]
 fn ocsp_multi_fetches_overlap_at_the_responder() {
     let staple = staple_with_overlapping_fetches(TlsVersion::Tls12);
-    assert!(matches!(staple, Staple::CertificateStatus { .. }));
+    assert_eq!(staple.form(), StapleForm::OcspMulti);
+    assert!(staple.response(0).is_some() && staple.response(1).is_some());
 }
 
 #[test]
 fn tls13_fetches_overlap_too() {
-    let Staple::Tls13 { entries } = staple_with_overlapping_fetches(TlsVersion::Tls13) else {
-        panic!("TLS 1.3 staple")
-    };
-    assert!(entries[0].is_some() && entries[1].is_some());
+    let staple = staple_with_overlapping_fetches(TlsVersion::Tls13);
+    assert_eq!(staple.form(), StapleForm::Tls13);
+    assert!(staple.certificate_entry_status(0).is_some());
+    assert!(staple.certificate_entry_status(1).is_some());
 }
 
 #[test]

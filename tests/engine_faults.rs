@@ -8,9 +8,9 @@
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use staplekit::ocsp::{verify_response, Expected, Status, VerifyPolicy};
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
-use staplekit::{Chain, StaplingEngine};
+use staplekit::{verify_response, Expected, Status, VerifyPolicy};
+use staplekit::{Chain, FetchOutcome, StaplingEngine, TransportKind};
 use staplekit_testkit::fixtures::*;
 use staplekit_testkit::responder::{CertState, Fault};
 use x509_ocsp::OcspResponseStatus;
@@ -53,7 +53,7 @@ fn staple_leaf(engine: &StaplingEngine, chain: &Chain) -> (Option<Vec<u8>>, Dura
     let started = Instant::now();
     let staple = engine.staple(&v1_hello(), chain).expect("valid hello");
     let took = started.elapsed();
-    let leaf = staple.and_then(|s| s.ocsp_responses().into_iter().next().flatten());
+    let leaf = staple.and_then(|s| s.response(0).map(<[u8]>::to_vec));
     (leaf, took)
 }
 
@@ -68,7 +68,7 @@ fn first_good_staple(engine: &StaplingEngine, chain: &Chain) -> (Vec<u8>, System
                 .into_iter()
                 .next()
                 .expect("leaf registered");
-            assert_eq!(leaf.status, Some("good"));
+            assert_eq!(leaf.status, Some(Status::Good));
             return (
                 der,
                 leaf.next_update.expect("good response has a nextUpdate"),
@@ -175,9 +175,11 @@ fn registered_chain_turns_bad(fault: &str, label: &str, turn_bad: impl FnOnce(&O
         most_attempts(window)
     );
     assert!(leaf.consecutive_failures >= 2, "{fault:?}: {leaf:?}");
-    assert!(leaf.last_error.is_some(), "{fault:?}: {leaf:?}");
+    assert!(leaf.last_problem.is_some(), "{fault:?}: {leaf:?}");
     assert!(
-        leaf.fetches.get(label).is_some_and(|n| *n >= 2),
+        leaf.fetches
+            .iter()
+            .any(|(outcome, n)| outcome.to_string() == label && *n >= 2),
         "{fault:?}: counted as {label}: {:?}",
         leaf.fetches
     );
@@ -234,7 +236,11 @@ fn refusing_connections() {
     assert!(stapled_before > 0);
     assert_eq!(staple_leaf(&engine, &chain).0, None);
     let leaf = engine.stats().certificates[0].clone();
-    let refused = leaf.fetches.get("transport.connect").copied().unwrap_or(0);
+    let refused = leaf
+        .fetches
+        .get(&FetchOutcome::Transport(TransportKind::Connect))
+        .copied()
+        .unwrap_or(0);
     assert!(refused >= 2, "{leaf:?}");
     // Connection attempts are counted by the engine here: the responder is gone.
     assert!(
@@ -322,8 +328,8 @@ fn a_revoked_answer_replaces_good_at_once() {
     let deadline = Instant::now() + VALIDITY * 2;
     loop {
         let leaf = engine.stats().certificates[0].clone();
-        if leaf.status == Some("revoked") {
-            assert!(leaf.revocation.is_some(), "{leaf:?}");
+        if let Some(Status::Revoked(info)) = leaf.status {
+            assert!(info.time < SystemTime::now(), "{leaf:?}");
             break;
         }
         assert!(

@@ -3,13 +3,13 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use staplekit::ocsp::{verify_response, CertIdentity, Expected, Signer, Status, VerifyPolicy};
-use staplekit::report::{Outcome, SkipReason};
 use staplekit::tls::{
     parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus,
     ClientStatusRequest, ExtensionType, TlsVersion,
 };
-use staplekit::{Chain, Staple};
+use staplekit::Chain;
+use staplekit::{verify_response, CertIdentity, Expected, Signer, Status, VerifyPolicy};
+use staplekit::{Outcome, SkipReason};
 use staplekit_testkit::fixtures::*;
 
 fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
@@ -102,9 +102,7 @@ fn revoked_leaf_is_still_stapled_so_clients_learn_it() {
         .staple(&hello(true, false, TlsVersion::Tls12), &chain)
         .unwrap()
         .expect("a REVOKED response is stapled");
-    let Staple::CertificateStatus { message, .. } = staple else {
-        panic!("TLS 1.2 staple")
-    };
+    let message = staple.certificate_status().expect("TLS 1.2 staple");
     let CertificateStatus::Ocsp(der) = parse_certificate_status(&message).unwrap() else {
         panic!("ocsp")
     };
@@ -120,9 +118,8 @@ fn jdk_client_in_tls12_gets_ocsp_multi_for_leaf_and_intermediate() {
         .staple(&hello(true, true, TlsVersion::Tls12), &chain)
         .unwrap()
         .expect("stapled");
-    let Staple::CertificateStatus { extension, message } = staple else {
-        panic!("TLS 1.2 staple")
-    };
+    let extension = staple.server_hello_extension().expect("TLS 1.2 staple");
+    let message = staple.certificate_status().expect("TLS 1.2 staple");
     assert_eq!(
         extension,
         ExtensionType::StatusRequestV2,
@@ -151,12 +148,12 @@ fn status_request_alone_staples_the_leaf_with_ocsp() {
     let fx = OpensslPki::start();
     let engine = engine(&[]);
     let chain = fx.leaf_chain(&engine);
-    let Some(Staple::CertificateStatus { extension, message }) = engine
+    let staple = engine
         .staple(&hello(true, false, TlsVersion::Tls12), &chain)
         .unwrap()
-    else {
-        panic!("TLS 1.2 staple expected")
-    };
+        .expect("TLS 1.2 staple expected");
+    let extension = staple.server_hello_extension().expect("an extension");
+    let message = staple.certificate_status().expect("a CertificateStatus");
     assert_eq!(extension, ExtensionType::StatusRequest);
     let CertificateStatus::Ocsp(der) = parse_certificate_status(&message).unwrap() else {
         panic!("ocsp expected")
@@ -169,12 +166,14 @@ fn tls13_carries_a_response_in_the_leaf_and_intermediate_entries() {
     let fx = OpensslPki::start();
     let engine = engine(&[]);
     let chain = fx.leaf_chain(&engine);
-    let Some(Staple::Tls13 { entries }) = engine
+    let staple = engine
         .staple(&hello(true, true, TlsVersion::Tls13), &chain)
         .unwrap()
-    else {
-        panic!("TLS 1.3 staple expected")
-    };
+        .expect("TLS 1.3 staple expected");
+    assert_eq!(staple.server_hello_extension(), None);
+    let entries: Vec<Option<Vec<u8>>> = (0..staple.len())
+        .map(|i| staple.certificate_entry_status(i))
+        .collect();
     assert_eq!(entries.len(), 3);
     for (index, entry) in entries.iter().take(2).enumerate() {
         let der = parse_certificate_entry_status_request(entry.as_ref().unwrap()).unwrap();

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use staplekit::persist::ResponseDir;
-use staplekit::stats::CertificateStats;
+use staplekit::internal::ResponseDir;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
-use staplekit::{Chain, StaplingEngine};
+use staplekit::CertificateStats;
+use staplekit::{Chain, FetchOutcome, ResponseSource, StaplingEngine};
 use staplekit_testkit::fixtures::*;
 
 fn multi_hello() -> ClientStatusRequest<'static> {
@@ -25,7 +25,7 @@ fn stapled(engine: &StaplingEngine, chain: &Chain) -> Vec<Option<Vec<u8>>> {
     engine
         .staple(&multi_hello(), chain)
         .unwrap()
-        .map(|s| s.ocsp_responses())
+        .map(|s| owned_responses(&s))
         .unwrap_or_default()
 }
 
@@ -79,7 +79,7 @@ fn a_restarted_engine_staples_at_once_from_its_cache_dir_with_every_responder_do
         "the first handshake after the restart staples what was kept"
     );
     for cert in certificates(&engine) {
-        assert_eq!(cert.source, Some("cache-dir"), "{cert:?}");
+        assert_eq!(cert.source, Some(ResponseSource::CacheDir), "{cert:?}");
     }
 }
 
@@ -98,7 +98,7 @@ fn corrupt_and_expired_kept_files_are_ignored() {
         wait_until("both responses are fetched", || {
             certificates(&engine)
                 .iter()
-                .all(|c| c.fetches.contains_key("good"))
+                .all(|c| c.fetches.contains_key(&FetchOutcome::Good))
         });
     }
     fx.responder.shutdown();
@@ -130,7 +130,10 @@ fn an_ors_file_beside_the_chain_is_stapled_with_every_responder_down() {
     let chain = fx.leaf_chain(&engine);
     engine.register(&chain, Some(&chain_file));
     assert_eq!(stapled(&engine, &chain)[0], Some(der));
-    assert_eq!(certificates(&engine)[0].source, Some("static-file"));
+    assert_eq!(
+        certificates(&engine)[0].source,
+        Some(ResponseSource::StaticFile)
+    );
 }
 
 #[test]
@@ -186,7 +189,7 @@ fn the_response_file_property_is_stapled_and_a_newer_fetch_replaces_it() {
     let chain = fx.leaf_chain(&engine);
     engine.register(&chain, None);
     wait_until("a fetched response replaces the file's", || {
-        certificates(&engine)[0].source == Some("fetched")
+        certificates(&engine)[0].source == Some(ResponseSource::Fetched)
     });
     let now_stapled = stapled(&engine, &chain)[0].clone().unwrap();
     assert_ne!(now_stapled, der);

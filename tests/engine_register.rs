@@ -1,5 +1,5 @@
 //! Registered chains (fetch ahead, refresh ahead, statistics), single flight for the others, and
-//! `Staple::ocsp_responses`, against OpenSSL's responders and the project's own.
+//! `Staple`'s responses and encodings, against OpenSSL's responders and the project's own.
 
 use std::sync::Arc;
 use std::thread;
@@ -9,7 +9,7 @@ use staplekit::tls::{
     parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus,
     ClientStatusRequest, TlsVersion,
 };
-use staplekit::Staple;
+use staplekit::{FetchOutcome, ResponseSource};
 use staplekit_testkit::fixtures::*;
 use staplekit_testkit::responder::Fault;
 
@@ -47,7 +47,7 @@ fn register_fetches_in_the_background_without_waiting() {
         let responses = engine
             .staple(&multi, &chain)
             .unwrap()
-            .map(|s| s.ocsp_responses())
+            .map(|s| owned_responses(&s))
             .unwrap_or_default();
         if responses.iter().filter(|r| r.is_some()).count() == 2 {
             break responses;
@@ -63,7 +63,7 @@ fn register_fetches_in_the_background_without_waiting() {
 }
 
 #[test]
-fn ocsp_responses_reads_back_every_kind_of_staple() {
+fn responses_read_back_from_every_kind_of_staple() {
     let fx = OpensslPki::start();
     let engine = engine(&[]);
     let chain = fx.leaf_chain(&engine);
@@ -72,38 +72,50 @@ fn ocsp_responses_reads_back_every_kind_of_staple() {
         .staple(&hello(true, true, TlsVersion::Tls12), &chain)
         .unwrap()
         .expect("ocsp_multi staple");
-    let Staple::CertificateStatus { message, .. } = &multi else {
-        panic!("TLS 1.2 staples a CertificateStatus: {multi:?}");
-    };
-    let Ok(CertificateStatus::OcspMulti(list)) = parse_certificate_status(message) else {
+    let message = multi
+        .certificate_status()
+        .expect("TLS 1.2 staples a CertificateStatus");
+    let Ok(CertificateStatus::OcspMulti(list)) = parse_certificate_status(&message) else {
         panic!("not ocsp_multi: {message:02x?}");
     };
-    assert_eq!(multi.ocsp_responses(), list);
+    assert_eq!(owned_responses(&multi), list);
     assert_eq!(list.len(), 3);
 
     let single = engine
         .staple(&hello(true, false, TlsVersion::Tls12), &chain)
         .unwrap()
         .expect("ocsp staple");
-    let responses = single.ocsp_responses();
-    assert_eq!(responses.len(), 1, "ocsp carries the leaf's response only");
+    let responses = owned_responses(&single);
+    assert_eq!(
+        responses.iter().flatten().count(),
+        1,
+        "ocsp carries the leaf's response only"
+    );
     assert_eq!(responses[0], list[0]);
+    let Ok(CertificateStatus::Ocsp(leaf)) =
+        parse_certificate_status(&single.certificate_status().expect("a CertificateStatus"))
+    else {
+        panic!("not ocsp: {single:?}");
+    };
+    assert_eq!(Some(leaf), list[0]);
 
     let tls13 = engine
         .staple(&hello(true, false, TlsVersion::Tls13), &chain)
         .unwrap()
         .expect("TLS 1.3 staple");
-    let Staple::Tls13 { entries } = &tls13 else {
-        panic!("TLS 1.3 staples entries: {tls13:?}");
-    };
-    let expected: Vec<Option<Vec<u8>>> = entries
-        .iter()
-        .map(|e| {
-            e.as_deref()
-                .map(|d| parse_certificate_entry_status_request(d).unwrap())
+    assert_eq!(
+        tls13.certificate_status(),
+        None,
+        "TLS 1.3 has no CertificateStatus"
+    );
+    let expected: Vec<Option<Vec<u8>>> = (0..tls13.len())
+        .map(|i| {
+            tls13
+                .certificate_entry_status(i)
+                .map(|d| parse_certificate_entry_status_request(&d).unwrap())
         })
         .collect();
-    assert_eq!(tls13.ocsp_responses(), expected);
+    assert_eq!(owned_responses(&tls13), expected);
     assert!(expected[0].is_some() && expected[1].is_some() && expected[2].is_none());
 }
 
@@ -168,7 +180,7 @@ fn handshakes_waiting_for_one_certificate_share_one_fetch() {
         .count();
     assert_eq!(leaf_requests, 1, "one fetch for eight handshakes");
     let stats = engine.stats();
-    assert_eq!(stats.fetches.get("good"), Some(&1));
+    assert_eq!(stats.fetches.get(&FetchOutcome::Good), Some(&1));
     assert_eq!(stats.staples_served, 8);
 }
 
@@ -191,7 +203,7 @@ fn the_refresher_renews_before_next_update_and_stops_with_the_engine() {
         let responses = engine
             .staple(&hello(true, false, TlsVersion::Tls12), &chain)
             .unwrap()
-            .map(|s| s.ocsp_responses())
+            .map(|s| owned_responses(&s))
             .unwrap_or_default();
         if let Some(Some(leaf)) = responses.into_iter().next() {
             seen.insert(leaf);
@@ -248,9 +260,9 @@ fn statistics_count_hits_misses_and_staples_per_certificate() {
     assert_eq!(stats.certificates.len(), 2, "the root is not registered");
     for cert in &stats.certificates {
         assert_eq!((cert.hits, cert.staples_served), (5, 5), "{cert:?}");
-        assert_eq!(cert.source, Some("fetched"));
-        assert_eq!(cert.fetches.get("good"), Some(&1));
+        assert_eq!(cert.source, Some(ResponseSource::Fetched));
+        assert_eq!(cert.fetches.get(&FetchOutcome::Good), Some(&1));
         assert!(cert.next_refresh.unwrap() > cert.this_update.unwrap());
     }
-    assert_eq!(stats.certificates[0].serial_hex, fx.pki.leaf.serial_hex());
+    assert_eq!(stats.certificates[0].serial_hex(), fx.pki.leaf.serial_hex());
 }

@@ -6,12 +6,12 @@
 
 use std::time::{Duration, Instant};
 
-use staplekit::fetch::TransportError;
-use staplekit::ocsp::signature::SignatureError;
-use staplekit::ocsp::{Rejection, Status};
-use staplekit::report::FetchFailure;
+use staplekit::internal::SignatureError;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
+use staplekit::FetchFailure;
+use staplekit::TransportError;
 use staplekit::{Chain, StaplingEngine};
+use staplekit::{Rejection, Status};
 use staplekit_testkit::fixtures::*;
 use staplekit_testkit::openssl::ResponderConfig;
 use staplekit_testkit::responder::{CertState, Fault};
@@ -48,8 +48,8 @@ fn assert_nothing_stapled_in_time(engine: &StaplingEngine, chain: &Chain) {
         let staple = engine.staple(&hello, chain).expect("well-formed request");
         let elapsed = started.elapsed();
         // The intermediate is fine, so ocsp_multi may staple it; the leaf entry must be empty.
-        if let Some(staplekit::Staple::CertificateStatus { message, .. }) = &staple {
-            match staplekit::tls::parse_certificate_status(message).unwrap() {
+        if let Some(message) = staple.as_ref().and_then(|s| s.certificate_status()) {
+            match staplekit::tls::parse_certificate_status(&message).unwrap() {
                 staplekit::tls::CertificateStatus::OcspMulti(list) => {
                     assert_eq!(list[0], None, "no leaf response may be stapled")
                 }

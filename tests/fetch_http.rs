@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use staplekit::fetch::{HttpSettings, OcspHttpClient, TransportError};
+use staplekit::internal::{HttpSettings, OcspHttpClient};
+use staplekit::TransportError;
 use url::Url;
 
 /// A loopback server answering every connection with `reply(port)` and counting connections.

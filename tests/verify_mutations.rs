@@ -4,14 +4,14 @@
 use std::time::{Duration, SystemTime};
 
 use proptest::prelude::*;
-use staplekit::ocsp::{verify_response, Expected, Status, VerifyPolicy};
-use staplekit::report::Outcome;
+use staplekit::Outcome;
+use staplekit::{verify_response, Expected, Status, VerifyPolicy};
 use staplekit_testkit::fixtures::*;
 
 /// A real response for the leaf, with what is needed to verify it.
 struct Sample {
     der: Vec<u8>,
-    id: staplekit::ocsp::CertIdentity,
+    id: staplekit::CertIdentity,
     issuer: Vec<u8>,
 }
 

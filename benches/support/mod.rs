@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use staplekit::fetch::{HttpSettings, OcspHttpClient};
-use staplekit::ocsp::request::encode_request;
-use staplekit::ocsp::{verify_response, CertIdentity, Expected, VerifiedResponse, VerifyPolicy};
+use staplekit::internal::encode_request;
+use staplekit::internal::{HttpSettings, OcspHttpClient};
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
-use staplekit::{Chain, StaplingEngine};
+use staplekit::{verify_response, CertIdentity, Expected, VerifiedResponse, VerifyPolicy};
+use staplekit::{Chain, StaplingEngine, Status};
 use staplekit_testkit::openssl::run_bounded;
 use staplekit_testkit::pki::TestPki;
 use staplekit_testkit::responder::{Authority, CertState, OcspResponder};
@@ -47,7 +47,7 @@ pub fn register_and_wait(engine: &StaplingEngine, chain: &Chain) {
     let deadline = Instant::now() + WAIT;
     loop {
         let certs = engine.stats().certificates;
-        if !certs.is_empty() && certs.iter().all(|c| c.status == Some("good")) {
+        if !certs.is_empty() && certs.iter().all(|c| c.status == Some(Status::Good)) {
             return;
         }
         assert!(Instant::now() < deadline, "registered responses never came");

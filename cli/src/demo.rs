@@ -11,14 +11,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use staplekit::ocsp::response::rfc3339;
-use staplekit::StaplingEngine;
+use staplekit::rfc3339;
+use staplekit::{StaplingEngine, Status};
 use staplekit_testkit::pki::{TestPki, TestPkiOptions};
 use staplekit_testkit::responder::OcspResponder;
 use staplekit_testkit::served_pki::serve_test_pki;
 
 use super::demo_client::{self, StapleCheck};
-use super::registered::{one_fetch_wait, wait_until_settled, CertificateState, Registration};
+use super::registered::{one_fetch_wait, wait_until_settled, CertificateState, Standing};
 use super::server_identity::ServerIdentity;
 use super::stapling_resolver::StaplingResolver;
 use super::tls_server::{ring_provider, TlsServer};
@@ -69,8 +69,13 @@ pub fn run(settings: &Settings) -> Result<ExitCode, CliError> {
     // As `serve` does: registered, fetched in the background. The demo waits for the first
     // fetches so that its first handshake has something to staple.
     let started = Instant::now();
-    engine.register(resolver.chain(), Some(&files.leaf_chain));
-    let states = wait_until_settled(&engine, resolver.chain(), one_fetch_wait(engine.config()));
+    let registration = engine.register(resolver.chain(), Some(&files.leaf_chain));
+    let states = wait_until_settled(
+        &engine,
+        resolver.chain(),
+        &registration,
+        one_fetch_wait(engine.config()),
+    );
     say(format!(
         "first fetch: {} in {}",
         states
@@ -146,14 +151,15 @@ fn outcome_text(state: &CertificateState<'_>) -> String {
             || format!("certificate {}", state.index),
             |n| (*n).to_owned(),
         );
-    match &state.registration {
-        Registration::Registered(stats) => match (stats.status, &stats.last_error) {
-            (Some("revoked"), _) => format!("{name} REVOKED"),
-            (Some(status), _) => format!("{name} {status}"),
-            (None, Some(error)) => format!("{name} FAILED ({error})"),
+    match &state.standing {
+        Standing::Registered(stats) => match (stats.status, &stats.last_problem) {
+            (Some(Status::Revoked(_)), _) => format!("{name} REVOKED"),
+            (Some(status), _) => format!("{name} {}", status.name()),
+            (None, Some(problem)) => format!("{name} FAILED ({problem})"),
             (None, None) => format!("{name} FAILED (no answer yet)"),
         },
-        Registration::NotRegistered(reason) => format!("{name} not asked ({reason})"),
+        Standing::NotRegistered(reason) => format!("{name} not asked ({reason})"),
+        Standing::Unregistered => format!("{name} not registered any more"),
     }
 }
 

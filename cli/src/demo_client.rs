@@ -15,9 +15,9 @@ use rustls::{
     CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, Error as TlsError,
     RootCertStore, SignatureScheme, StreamOwned, SupportedProtocolVersion,
 };
-use staplekit::chain::IssuerStore;
-use staplekit::ocsp::{verify_response, Expected, Status, VerifiedResponse, VerifyPolicy};
+use staplekit::internal::IssuerStore;
 use staplekit::Chain;
+use staplekit::{verify_response, Expected, Status, VerifiedResponse, VerifyPolicy};
 
 use super::CliError;
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 pub enum CliError {
     /// The configuration could not be loaded (unreadable file, bad enable flag, bad -D).
     #[error(transparent)]
-    Config(#[from] staplekit::config::ConfigError),
+    Config(#[from] staplekit::ConfigError),
     /// The engine could not start.
     #[error(transparent)]
     Engine(#[from] staplekit::EngineError),

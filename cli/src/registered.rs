@@ -2,21 +2,17 @@
 //! fetches went (from the engine's statistics), or why the engine does not keep it stapled.
 //! Shared by `serve` (logged at start), `status` (printed) and `demo`.
 
-use std::thread;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use staplekit::chain::ChainCertificate;
-use staplekit::config::StaplingConfig;
-use staplekit::ocsp::{verify_response, Expected, VerifiedResponse, VerifyPolicy};
-use staplekit::report::SkipReason;
-use staplekit::stats::CertificateStats;
-use staplekit::{Chain, StaplingEngine};
+use staplekit::CertificateStats;
+use staplekit::ChainCertificate;
+use staplekit::SkipReason;
+use staplekit::StaplingConfig;
+use staplekit::{verify_response, Expected, VerifiedResponse, VerifyPolicy};
+use staplekit::{Chain, RegisteredCertificate, Registration, StaplingEngine};
 
 /// How long to wait for fetches when an OCSP timeout is 0 (no limit): a command must end.
 const UNLIMITED_WAIT: Duration = Duration::from_secs(60);
-
-/// How often the engine's statistics are read while waiting.
-const POLL: Duration = Duration::from_millis(10);
 
 /// One certificate of a chain, as the engine sees it.
 #[derive(Debug)]
@@ -26,74 +22,57 @@ pub struct CertificateState<'a> {
     /// The certificate.
     pub cert: &'a ChainCertificate,
     /// Whether the engine keeps it stapled, and how that goes.
-    pub registration: Registration,
+    pub standing: Standing,
 }
 
 /// Whether the engine keeps a certificate stapled.
 #[derive(Debug)]
-pub enum Registration {
+pub enum Standing {
     /// Registered: what it holds and how its fetches went.
     Registered(Box<CertificateStats>),
     /// Not registered (a root, id-pkix-ocsp-nocheck, issuer unknown): never asked about.
     NotRegistered(SkipReason),
+    /// Registered, then unregistered before it was looked at (the commands never do this).
+    Unregistered,
 }
 
-impl CertificateState<'_> {
-    /// Whether nothing more is to be learned by waiting: a fetch has ended, or there is no
-    /// responder to ask.
-    pub fn settled(&self) -> bool {
-        match &self.registration {
-            Registration::Registered(stats) => {
-                stats.last_fetch.is_some() || stats.responder.is_none()
-            }
-            Registration::NotRegistered(_) => true,
-        }
-    }
+/// The state of each certificate of a registered `chain` now, leaf first.
+pub fn chain_states<'a>(
+    engine: &StaplingEngine,
+    chain: &'a Chain,
+    registration: &Registration,
+) -> Vec<CertificateState<'a>> {
+    wait_until_settled(engine, chain, registration, Duration::ZERO)
 }
 
-/// The state of each certificate of a registered `chain`, leaf first.
-pub fn chain_states<'a>(engine: &StaplingEngine, chain: &'a Chain) -> Vec<CertificateState<'a>> {
-    let mut registered = engine.stats().certificates;
+/// Waits until every certificate of a registered `chain` has had its first fetch end (or has no
+/// responder), at most `wait`, and returns their states, leaf first.
+pub fn wait_until_settled<'a>(
+    engine: &StaplingEngine,
+    chain: &'a Chain,
+    registration: &Registration,
+    wait: Duration,
+) -> Vec<CertificateState<'a>> {
+    let stats = engine.wait_for_first_fetches(registration, wait);
     chain
         .certificates()
         .iter()
+        .zip(registration.certificates())
+        .zip(stats)
         .enumerate()
-        .map(|(index, cert)| {
-            // Statistics name certificates by subject and serial; a chain does not repeat them.
-            let found = registered
-                .iter()
-                .position(|s| s.serial_hex == cert.serial_hex && s.subject == cert.subject);
-            let registration = match found {
-                Some(at) => Registration::Registered(Box::new(registered.swap_remove(at))),
-                // Every certificate OCSP can ask about is registered, so this is an Err.
-                None => Registration::NotRegistered(
-                    cert.ocsp_identity().err().unwrap_or(SkipReason::NoIssuer),
-                ),
+        .map(|(index, ((cert, registered), stats))| {
+            let standing = match (registered, stats) {
+                (_, Some(stats)) => Standing::Registered(Box::new(stats)),
+                (RegisteredCertificate::Skipped(reason), None) => Standing::NotRegistered(*reason),
+                (RegisteredCertificate::Kept { .. }, None) => Standing::Unregistered,
             };
             CertificateState {
                 index,
                 cert,
-                registration,
+                standing,
             }
         })
         .collect()
-}
-
-/// Waits until every certificate of a registered `chain` is [settled](CertificateState::settled)
-/// or `wait` has passed, and returns their states.
-pub fn wait_until_settled<'a>(
-    engine: &StaplingEngine,
-    chain: &'a Chain,
-    wait: Duration,
-) -> Vec<CertificateState<'a>> {
-    let deadline = Instant::now() + wait;
-    loop {
-        let states = chain_states(engine, chain);
-        if states.iter().all(CertificateState::settled) || Instant::now() >= deadline {
-            return states;
-        }
-        thread::sleep(POLL);
-    }
 }
 
 /// As long as one fetch may take: its connect plus its read timeout.

@@ -10,10 +10,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use log::{info, warn};
-use staplekit::ocsp::response::rfc3339;
-use staplekit::StaplingEngine;
+use staplekit::rfc3339;
+use staplekit::{ResponseSource, StaplingEngine, Status};
 
-use super::registered::{chain_states, CertificateState, Registration};
+use super::registered::{chain_states, CertificateState, Standing};
 use super::server_identity::ServerIdentity;
 use super::stapling_resolver::StaplingResolver;
 use super::tls_server::{ring_provider, TlsServer};
@@ -36,8 +36,8 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CliError> 
 
     let leaf = resolver.chain().leaf().subject.clone();
     if resolver.stapling_enabled() {
-        engine.register(resolver.chain(), Some(&args.cert));
-        let states = chain_states(&engine, resolver.chain());
+        let registration = engine.register(resolver.chain(), Some(&args.cert));
+        let states = chain_states(&engine, resolver.chain(), &registration);
         for state in &states {
             log_start_state(state);
         }
@@ -63,12 +63,13 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CliError> 
 /// One line per certificate: what it staples from the first handshake, and what happens next.
 fn log_start_state(state: &CertificateState<'_>) {
     let who = format!("certificate {} ({})", state.index, state.cert.subject);
-    let stats = match &state.registration {
-        Registration::NotRegistered(reason) => {
+    let stats = match &state.standing {
+        Standing::NotRegistered(reason) => {
             info!("{who}: not stapled: {reason}");
             return;
         }
-        Registration::Registered(stats) => stats,
+        Standing::Unregistered => return,
+        Standing::Registered(stats) => stats,
     };
     let next = match &stats.responder {
         Some(url) => format!("asking {url} in the background"),
@@ -77,13 +78,14 @@ fn log_start_state(state: &CertificateState<'_>) {
     match (stats.status, stats.source) {
         (Some(status), Some(source)) => {
             let line = format!(
-                "{who}: stapling from the first handshake a {status} response {} \
+                "{who}: stapling from the first handshake a {} response {} \
                  (thisUpdate {}, nextUpdate {}); {next}",
+                status.name(),
                 source_text(source),
                 time_text(stats.this_update),
                 time_text(stats.next_update)
             );
-            if status == "revoked" {
+            if matches!(status, Status::Revoked(_)) {
                 warn!("{line}");
             } else {
                 info!("{line}");
@@ -98,22 +100,22 @@ fn log_start_state(state: &CertificateState<'_>) {
 
 /// `good, kept in staplekit.stapling.cacheDir`, or `none yet` while the first fetch is under way.
 fn leaf_state(state: &CertificateState<'_>) -> String {
-    match &state.registration {
-        Registration::Registered(stats) => match (stats.status, stats.source) {
-            (Some(status), Some(source)) => format!("{status}, {}", source_text(source)),
+    match &state.standing {
+        Standing::Registered(stats) => match (stats.status, stats.source) {
+            (Some(status), Some(source)) => format!("{}, {}", status.name(), source_text(source)),
             _ => "none yet".into(),
         },
-        Registration::NotRegistered(reason) => format!("none: {reason}"),
+        Standing::NotRegistered(reason) => format!("none: {reason}"),
+        Standing::Unregistered => "none: not registered any more".into(),
     }
 }
 
-/// Where a held response came from, for people, after the engine's source label.
-fn source_text(source: &str) -> &str {
+/// Where a held response came from, for people.
+fn source_text(source: ResponseSource) -> &'static str {
     match source {
-        "fetched" => "fetched from the responder",
-        "cache-dir" => "kept in staplekit.stapling.cacheDir",
-        "static-file" => "read from <cert>.ors or staplekit.stapling.responseFile",
-        other => other,
+        ResponseSource::Fetched => "fetched from the responder",
+        ResponseSource::CacheDir => "kept in staplekit.stapling.cacheDir",
+        ResponseSource::StaticFile => "read from <cert>.ors or staplekit.stapling.responseFile",
     }
 }
 

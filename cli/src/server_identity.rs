@@ -9,7 +9,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::sign::{CertifiedKey, SigningKey};
 use rustls::{Error as TlsError, InconsistentKeys};
-use staplekit::chain::read_pem_certificates;
+use staplekit::read_pem_certificates;
 use staplekit::{Chain, StaplingEngine};
 
 use super::CliError;

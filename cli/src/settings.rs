@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use staplekit::config::{parse_define, ConfigLoader, LoadedConfig};
+use staplekit::{parse_define, ConfigLoader, LoadedConfig};
 
 use super::CliError;
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use rustls::pki_types::CertificateDer;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::{CertifiedKey, SigningKey};
-use staplekit::ocsp::response::rfc3339;
+use staplekit::rfc3339;
 use staplekit::{Chain, StaplingEngine};
 
 use super::registered::read_back;

@@ -7,14 +7,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde::Serialize;
-use staplekit::chain::read_pem_certificates;
-use staplekit::ocsp::response::rfc3339;
-use staplekit::ocsp::RevocationInfo;
-use staplekit::report::{FetchFailure, SkipReason};
-use staplekit::stats::CertificateStats;
-use staplekit::StaplingEngine;
+use staplekit::read_pem_certificates;
+use staplekit::rfc3339;
+use staplekit::RevocationInfo;
+use staplekit::SkipReason;
+use staplekit::{CertificateStats, FetchOutcome};
+use staplekit::{ResponseSource, StaplingEngine, Status};
 
-use super::registered::{one_fetch_wait, wait_until_settled, CertificateState, Registration};
+use super::registered::{one_fetch_wait, wait_until_settled, CertificateState, Standing};
 use super::{CliError, Settings, StatusArgs};
 
 /// One certificate's report, as printed in text and JSON.
@@ -24,9 +24,7 @@ struct StatusLine {
     subject: String,
     serial: String,
     responder: Option<String>,
-    /// good or revoked: the response stapled; unknown, invalid or unavailable: none to staple,
-    /// and why (the fetches' outcomes); skipped: not asked about.
-    status: &'static str,
+    status: LineStatus,
     /// Why it was skipped, the CRL reason of a revocation, or what went wrong.
     reason: Option<String>,
     this_update: Option<String>,
@@ -46,6 +44,45 @@ struct StatusLine {
     fetches: BTreeMap<String, u64>,
 }
 
+/// A certificate's status in the report, worst last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum LineStatus {
+    /// The response stapled says good.
+    Good,
+    /// Not asked about (self-signed, no issuer, no responder, nocheck).
+    Skipped,
+    /// Nothing to staple: the responder does not know the certificate.
+    Unknown,
+    /// Nothing to staple: an answer came and failed verification.
+    Invalid,
+    /// Nothing to staple: no usable answer (network, timeout, HTTP error, tryLater...).
+    Unavailable,
+    /// The response stapled says revoked.
+    Revoked,
+}
+
+impl LineStatus {
+    fn name(self) -> &'static str {
+        match self {
+            LineStatus::Good => "good",
+            LineStatus::Skipped => "skipped",
+            LineStatus::Unknown => "unknown",
+            LineStatus::Invalid => "invalid",
+            LineStatus::Unavailable => "unavailable",
+            LineStatus::Revoked => "revoked",
+        }
+    }
+
+    fn of_stapled(status: Status) -> Self {
+        match status {
+            Status::Good => LineStatus::Good,
+            Status::Revoked(_) => LineStatus::Revoked,
+            Status::Unknown => LineStatus::Unknown,
+        }
+    }
+}
+
 /// Registers the chain (with its file, so `<chain>.ors` is read), waits until each certificate's
 /// first fetch has ended (at most as long as one fetch may take), and prints the report; the exit
 /// code says the worst status.
@@ -54,8 +91,8 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError>
     let wait = one_fetch_wait(&config);
     let engine = StaplingEngine::new(config)?;
     let chain = engine.parse_chain(read_pem_certificates(&args.chain)?)?;
-    engine.register(&chain, Some(&args.chain));
-    let states = wait_until_settled(&engine, &chain, wait);
+    let registration = engine.register(&chain, Some(&args.chain));
+    let states = wait_until_settled(&engine, &chain, &registration, wait);
     let lines: Vec<StatusLine> = states
         .iter()
         .map(|state| StatusLine::new(state, wait))
@@ -77,12 +114,14 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError>
 /// 1 when any certificate's stapled response says revoked, else 2 when any certificate that can
 /// be asked about has nothing to staple (unknown, invalid or unavailable), else 0.
 fn exit_code(lines: &[StatusLine]) -> ExitCode {
-    if lines.iter().any(|l| l.status == "revoked") {
+    if lines.iter().any(|l| l.status == LineStatus::Revoked) {
         ExitCode::from(1)
-    } else if lines
-        .iter()
-        .any(|l| matches!(l.status, "unknown" | "invalid" | "unavailable"))
-    {
+    } else if lines.iter().any(|l| {
+        matches!(
+            l.status,
+            LineStatus::Unknown | LineStatus::Invalid | LineStatus::Unavailable
+        )
+    }) {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
@@ -97,7 +136,7 @@ impl StatusLine {
             subject: cert.subject.clone(),
             serial: cert.serial_hex.clone(),
             responder: None,
-            status: "skipped",
+            status: LineStatus::Skipped,
             reason: None,
             this_update: None,
             next_update: None,
@@ -110,35 +149,43 @@ impl StatusLine {
             consecutive_failures: 0,
             fetches: BTreeMap::new(),
         };
-        let stats = match &state.registration {
-            Registration::NotRegistered(reason) => {
+        let stats = match &state.standing {
+            Standing::NotRegistered(reason) => {
                 line.reason = Some(reason.to_string());
                 return line;
             }
-            Registration::Registered(stats) => stats,
+            Standing::Unregistered => {
+                line.reason = Some("no longer registered".into());
+                return line;
+            }
+            Standing::Registered(stats) => stats,
         };
         line.responder = stats.responder.clone();
-        line.stapled = stats.status.unwrap_or("none");
-        line.source = stats.source;
+        line.stapled = stats.status.as_ref().map_or("none", Status::name);
+        line.source = stats.source.map(ResponseSource::name);
         line.this_update = stats.this_update.map(rfc3339);
         line.next_update = stats.next_update.map(rfc3339);
         line.next_refresh = stats.next_refresh.map(rfc3339);
         line.last_fetch = stats.last_fetch.map(rfc3339);
-        line.last_error = stats.last_error.clone();
+        line.last_error = stats.last_problem.as_ref().map(ToString::to_string);
         line.consecutive_failures = stats.consecutive_failures;
-        if let Some(info) = stats.revocation {
+        if let Some(Status::Revoked(info)) = stats.status {
             add_revocation(&mut line, info);
         }
-        line.fetches = stats.fetches.clone();
+        line.fetches = stats
+            .fetches
+            .iter()
+            .map(|(outcome, n)| (outcome.to_string(), *n))
+            .collect();
         line.status = match stats.status {
-            Some(stapled) => stapled,
+            Some(stapled) => LineStatus::of_stapled(stapled),
             None if stats.responder.is_none() => {
                 line.reason = Some(SkipReason::NoResponder.to_string());
-                "skipped"
+                LineStatus::Skipped
             }
             None => {
-                line.reason = Some(match (&stats.last_error, stats.last_fetch) {
-                    (Some(error), _) => error.clone(),
+                line.reason = Some(match (&stats.last_problem, stats.last_fetch) {
+                    (Some(problem), _) => problem.to_string(),
                     (None, None) => format!(
                         "no answer within {} ms: the first fetch is still under way",
                         wait.as_millis()
@@ -158,9 +205,9 @@ impl StatusLine {
             self.subject,
             self.serial,
             self.responder.as_deref().unwrap_or("-"),
-            self.status
+            self.status.name()
         );
-        if matches!(self.status, "skipped" | "revoked") {
+        if matches!(self.status, LineStatus::Skipped | LineStatus::Revoked) {
             if let Some(reason) = &self.reason {
                 text.push_str(&format!(" reason=\"{reason}\""));
             }
@@ -168,7 +215,7 @@ impl StatusLine {
         if let Some(time) = &self.revocation_time {
             text.push_str(&format!(" revoked={time}"));
         }
-        if self.status == "skipped" {
+        if self.status == LineStatus::Skipped {
             return text;
         }
         text.push_str(&format!("\n    stapled={}", self.stapled));
@@ -213,14 +260,14 @@ impl StatusLine {
 /// outcomes (`status` ends after the first fetch, so there is usually one): `unknown` when the
 /// responder does not know it, `invalid` when an answer came and failed verification, else
 /// `unavailable` (no usable answer: network, timeout, HTTP error, tryLater and the like).
-fn unstapled_status(stats: &CertificateStats) -> &'static str {
-    let labels = || stats.fetches.keys().map(String::as_str);
-    if labels().any(|l| l == "unknown") {
-        "unknown"
-    } else if labels().any(FetchFailure::label_is_invalid_answer) {
-        "invalid"
+fn unstapled_status(stats: &CertificateStats) -> LineStatus {
+    let outcomes = || stats.fetches.keys().copied();
+    if outcomes().any(|o| o == FetchOutcome::Unknown) {
+        LineStatus::Unknown
+    } else if outcomes().any(FetchOutcome::is_invalid_answer) {
+        LineStatus::Invalid
     } else {
-        "unavailable"
+        LineStatus::Unavailable
     }
 }
 

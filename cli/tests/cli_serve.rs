@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use staplekit::persist::ResponseDir;
+use staplekit::internal::ResponseDir;
 use staplekit_testkit::fixtures;
 use staplekit_testkit::fixtures::{OpensslPki, OwnPki};
 use staplekit_testkit::openssl::run_bounded;

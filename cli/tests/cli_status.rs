@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use serde_json::Value;
-use staplekit::ocsp::response::rfc3339;
+use staplekit::rfc3339;
 use staplekit_testkit::fixtures::*;
 use staplekit_testkit::openssl::run_bounded;
 use staplekit_testkit::pki::{TestPki, TestPkiOptions};

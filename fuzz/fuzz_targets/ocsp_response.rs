@@ -1,4 +1,4 @@
-//! OCSP response verification (`staplekit::ocsp::verify_response`) of arbitrary bytes against a
+//! OCSP response verification (`staplekit::verify_response`) of arbitrary bytes against a
 //! fixed certificate and issuer (`staplekit_fuzz::ocsp_fixture`) at a fixed time.
 //!
 //! The property is "never panics": random bytes cannot pass the signature check. The seeds are
@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use staplekit::ocsp::verify_response;
+use staplekit::verify_response;
 use staplekit_fuzz::ocsp_fixture::{fixture, policy};
 
 fuzz_target!(|data: &[u8]| {

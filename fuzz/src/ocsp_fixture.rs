@@ -18,7 +18,7 @@ use rcgen::{
     KeyUsagePurpose, SanType, SerialNumber,
 };
 use ring::digest::{digest, SHA256};
-use staplekit::ocsp::{CertIdentity, Expected, VerifyPolicy};
+use staplekit::{CertIdentity, Expected, VerifyPolicy};
 
 /// The time responses are checked at: 2100-01-01T00:00:00Z. Inside the fixture's validity, and
 /// after any thisUpdate a responder running today writes, so a seed's fate depends on what it

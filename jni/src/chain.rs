@@ -8,7 +8,7 @@ use super::convert::byte_arrays;
 use super::engine::{EngineHandle, ENGINE};
 use super::error::{BridgeError, ThrowJava};
 use super::handle::{borrow, free, into_handle};
-use staplekit::chain::Chain;
+use staplekit::Chain;
 
 /// `long chainParse(long engine, byte[][] certificates)`: parses a DER chain, leaf first,
 /// finding issuers in the chain or in the engine's `staplekit.stapling.issuers`.

@@ -107,13 +107,13 @@ pub(super) fn new_string_array<'local>(
 /// A new `byte[][]`, with null for `None`.
 pub(super) fn new_byte_arrays<'local>(
     env: &mut Env<'local>,
-    items: &[Option<Vec<u8>>],
+    items: &[Option<impl AsRef<[u8]>>],
 ) -> Result<JObjectArray<'local>, BridgeError> {
     let array = new_array(env, jni_str!("[B"), items.len())?;
     for (i, item) in items.iter().enumerate() {
         let Some(bytes) = item else { continue };
         env.with_local_frame(1, |env| -> Result<(), BridgeError> {
-            let element = env.byte_array_from_slice(bytes)?;
+            let element = env.byte_array_from_slice(bytes.as_ref())?;
             array.set_element(env, i, &element)?;
             Ok(())
         })?;

@@ -11,10 +11,10 @@ use super::convert::{length, new_string_array, optional_bytes, optional_string, 
 use super::error::{BridgeError, ThrowJava};
 use super::handle::{borrow, free, into_handle};
 use super::java::{new_report, new_staple, selection_code};
-use staplekit::chain::Chain;
-use staplekit::config::{ConfigLoader, Property};
-use staplekit::engine::StaplingEngine;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
+use staplekit::Chain;
+use staplekit::StaplingEngine;
+use staplekit::{ConfigLoader, Property};
 
 /// What an engine handle owns: the engine and the warnings its configuration produced.
 pub(super) struct EngineHandle {
@@ -238,7 +238,7 @@ pub extern "system" fn Java_org_staplekit_Native_engineCheck<'local>(
 /// A `CertificateReport[]`, each element built in its own local frame.
 fn reports_array<'local>(
     env: &mut Env<'local>,
-    reports: &[staplekit::report::CertificateReport],
+    reports: &[staplekit::CertificateReport],
 ) -> Result<JObject<'local>, BridgeError> {
     let class = env.find_class(::jni::jni_str!("org/staplekit/CertificateReport"))?;
     let len = jint::try_from(reports.len())

@@ -6,10 +6,10 @@ use ::jni::errors::ErrorPolicy;
 use ::jni::strings::JNIString;
 use ::jni::{jni_str, Env};
 
-use staplekit::chain::ChainError;
-use staplekit::config::ConfigError;
-use staplekit::engine::EngineError;
 use staplekit::tls::ExtensionError;
+use staplekit::ChainError;
+use staplekit::ConfigError;
+use staplekit::EngineError;
 
 /// Why a native call failed. Each variant maps to one Java exception class (see
 /// [`BridgeError::java_class`]); the message is the variant's `Display`.

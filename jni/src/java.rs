@@ -11,11 +11,11 @@ use ::jni::{jni_sig, jni_str, Env, JValue};
 
 use super::convert::{new_byte_arrays, new_optional_bytes, new_optional_string};
 use super::error::BridgeError;
-use staplekit::engine::Staple;
-use staplekit::ocsp::response::rfc3339;
-use staplekit::ocsp::{Signer, Status, VerifiedResponse};
-use staplekit::report::{CertificateReport, Outcome};
+use staplekit::rfc3339;
 use staplekit::tls::Selection;
+use staplekit::{CertificateReport, Outcome};
+use staplekit::{Signer, Status, VerifiedResponse};
+use staplekit::{Staple, StapleForm};
 
 /// `Selection` codes: the ordinal of the Java enum constant.
 pub(super) fn selection_code(selection: &Selection) -> jint {
@@ -51,18 +51,25 @@ pub(super) fn new_staple<'local>(
     env: &mut Env<'local>,
     staple: &Staple,
 ) -> Result<JObject<'local>, BridgeError> {
-    let (extension, message, entries) = match staple {
-        Staple::CertificateStatus { extension, message } => {
-            (jint::from(extension.to_wire()), Some(&message[..]), None)
-        }
-        Staple::Tls13 { entries } => (0, None, Some(&entries[..])),
-    };
+    // The encodings the Java side sends, made here on demand from the engine's staple.
+    let extension = staple
+        .server_hello_extension()
+        .map_or(0, |e| jint::from(e.to_wire()));
+    let message = staple.certificate_status();
+    let message = message.as_deref();
+    let entries: Option<Vec<Option<Vec<u8>>>> = (staple.form() == StapleForm::Tls13).then(|| {
+        (0..staple.len())
+            .map(|i| staple.certificate_entry_status(i))
+            .collect()
+    });
+    let entries = entries.as_deref();
+    let responses: Vec<Option<&[u8]>> = staple.responses().collect();
     let message = new_optional_bytes(env, message)?;
     let entries: JObject = match entries {
         Some(entries) => new_byte_arrays(env, entries)?.into(),
         None => JObject::null(),
     };
-    let responses: JObject = new_byte_arrays(env, &staple.ocsp_responses())?.into();
+    let responses: JObject = new_byte_arrays(env, &responses)?.into();
     let class = env.find_class(jni_str!("org/staplekit/Staple"))?;
     Ok(env.new_object(
         &class,
@@ -160,8 +167,8 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use staplekit::ocsp::RevocationInfo;
-    use staplekit::report::SkipReason;
+    use staplekit::RevocationInfo;
+    use staplekit::SkipReason;
 
     fn response(status: Status) -> VerifiedResponse {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);

@@ -16,7 +16,8 @@ use super::engine::{EngineHandle, ENGINE};
 use super::error::{BridgeError, ThrowJava};
 use super::handle::borrow;
 use super::java::epoch_millis;
-use staplekit::stats::{CertificateStats, EngineStats};
+use staplekit::ResponseSource;
+use staplekit::{CertificateStats, EngineStats, FetchOutcome};
 
 /// `CertificateStats`' "no such time" (`Optional.empty()` in Java).
 const NO_TIME: jlong = jlong::MIN;
@@ -98,11 +99,13 @@ fn new_certificate<'local>(
     stats: &CertificateStats,
 ) -> Result<JObject<'local>, BridgeError> {
     let subject: JObject = env.new_string(&stats.subject)?.into();
-    let serial: JObject = env.new_string(&stats.serial_hex)?.into();
+    let serial: JObject = env.new_string(stats.serial_hex())?.into();
     let responder = new_optional_string(env, stats.responder.as_deref())?;
-    let status = new_optional_string(env, stats.status)?;
-    let source = new_optional_string(env, stats.source)?;
-    let last_error = new_optional_string(env, stats.last_error.as_deref())?;
+    // The edge: typed values become the wire names the Java enums read back.
+    let status = new_optional_string(env, stats.status.map(|s| s.name()))?;
+    let source = new_optional_string(env, stats.source.map(ResponseSource::name))?;
+    let last_error = stats.last_problem.as_ref().map(ToString::to_string);
+    let last_error = new_optional_string(env, last_error.as_deref())?;
     let (outcomes, counts) = new_counts(env, &stats.fetches)?;
     let failures = jint::try_from(stats.consecutive_failures).unwrap_or(jint::MAX);
     let class = env.find_class(jni_str!("org/staplekit/CertificateStats"))?;
@@ -136,9 +139,9 @@ fn new_certificate<'local>(
 /// Fetch outcomes and their counts as two arrays of the same length, in label order.
 fn new_counts<'local>(
     env: &mut Env<'local>,
-    fetches: &BTreeMap<String, u64>,
+    fetches: &BTreeMap<FetchOutcome, u64>,
 ) -> Result<(JObject<'local>, JObject<'local>), BridgeError> {
-    let outcomes: Vec<String> = fetches.keys().cloned().collect();
+    let outcomes: Vec<String> = fetches.keys().map(ToString::to_string).collect();
     let counts: Vec<jlong> = fetches.values().map(|&n| count(n)).collect();
     let outcomes = new_string_array(env, &outcomes)?;
     let array = JLongArray::new(env, counts.len())?;

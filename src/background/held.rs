@@ -37,7 +37,7 @@ impl ResponseSource {
 
 /// A verified, stapleable response with when it was stored and where it came from.
 #[derive(Debug, Clone)]
-pub struct Held {
+pub(crate) struct Held {
     /// The response.
     pub response: Arc<VerifiedResponse>,
     /// When it was fetched (for a file: when the file was written).
@@ -50,14 +50,14 @@ impl Held {
     /// The instant from which it is never stapled: its nextUpdate, or for a response without one
     /// `stored_at + lifetime` (`jdk.tls.stapling.cacheLifetime`). `None`: no bound at all
     /// (no nextUpdate and a lifetime of 0), so it cannot be held.
-    pub fn valid_until(&self, lifetime: Duration) -> Option<SystemTime> {
+    pub(crate) fn valid_until(&self, lifetime: Duration) -> Option<SystemTime> {
         valid_until(&self.response, self.stored_at, lifetime)
     }
 
     /// The instant from which the JDK's cache would no longer answer with it: the earlier of its
     /// nextUpdate and `stored_at + lifetime`. The refresher renews it before then; until
     /// [`Held::valid_until`] it is still stapled when renewing fails.
-    pub fn fresh_until(&self, lifetime: Duration) -> Option<SystemTime> {
+    pub(crate) fn fresh_until(&self, lifetime: Duration) -> Option<SystemTime> {
         let by_lifetime = (!lifetime.is_zero()).then(|| self.stored_at + lifetime);
         match (self.response.next_update, by_lifetime) {
             (Some(next), Some(life)) => Some(next.min(life)),
@@ -66,7 +66,7 @@ impl Held {
     }
 
     /// Whether it may be stapled at `now`: strictly before [`Held::valid_until`].
-    pub fn is_servable(&self, now: SystemTime, lifetime: Duration) -> bool {
+    pub(crate) fn is_servable(&self, now: SystemTime, lifetime: Duration) -> bool {
         self.valid_until(lifetime).is_some_and(|until| now < until)
     }
 }
@@ -83,7 +83,7 @@ fn valid_until(
 
 /// What to do with a newly verified response for a certificate that may already hold one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// It replaces what is held (or is the first).
     Take,
     /// What is held stays; the new response is dropped, for this reason.
@@ -107,7 +107,7 @@ pub enum KeepReason {
 /// Keep the last good: a new response replaces a held one that is still servable only when it
 /// says REVOKED (clients must learn it at once) or is at least as recent (thisUpdate). UNKNOWN
 /// and unbounded responses are never taken.
-pub fn judge(
+pub(crate) fn judge(
     held: Option<&Held>,
     new: &VerifiedResponse,
     stored_at: SystemTime,

@@ -1,11 +1,12 @@
 //! Work done ahead of handshakes: registered certificates, what they hold, and the refresher
 //! that keeps it fresh.
 
-pub mod held;
+pub(crate) mod held;
 mod id_hasher;
-pub mod registry;
-pub mod timing;
+pub(crate) mod registry;
+pub(crate) mod timing;
 
-pub use held::{Held, KeepReason, ResponseSource, Verdict};
-pub use registry::{FetchTarget, Lookup, Registry, StaticFile};
-pub use timing::RefreshTiming;
+pub(crate) use held::{judge, Held, Verdict};
+pub use held::{KeepReason, ResponseSource};
+pub(crate) use registry::{FetchTarget, Lookup, Registry, StaticFile};
+pub(crate) use timing::RefreshTiming;

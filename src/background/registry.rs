@@ -15,11 +15,11 @@ use super::timing::{jitter_sample, RefreshTiming};
 use crate::ocsp::response::rfc3339;
 use crate::ocsp::{CertIdentity, Status, VerifiedResponse};
 use crate::report::FetchFailure;
-use crate::stats::CertificateStats;
+use crate::stats::{CertificateStats, FetchOutcome, FetchProblem};
 
 /// What a fetch for one certificate needs.
 #[derive(Debug, Clone)]
-pub struct FetchTarget {
+pub(crate) struct FetchTarget {
     /// The certificate's CertID.
     pub id: CertIdentity,
     /// Its issuer (DER), to verify answers.
@@ -32,7 +32,7 @@ pub struct FetchTarget {
 
 impl FetchTarget {
     /// `subject (serial hex)`, for logs.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!("{} (serial {})", self.subject, self.id.serial_hex())
     }
 
@@ -45,7 +45,7 @@ impl FetchTarget {
 
 /// The answer for a registered certificate, or that it is not registered.
 #[derive(Debug)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// Not registered: handshakes fetch on demand, as the JDK does.
     NotRegistered,
     /// Registered, with a response to staple.
@@ -56,7 +56,7 @@ pub enum Lookup {
 
 /// An operator-provided response file, and the modification time last read.
 #[derive(Debug, Clone)]
-pub struct StaticFile {
+pub(crate) struct StaticFile {
     /// The file.
     pub path: PathBuf,
     /// Its modification time when last read.
@@ -73,8 +73,8 @@ struct Registered {
     in_flight: bool,
     failures: u32,
     last_fetch: Option<SystemTime>,
-    last_error: Option<String>,
-    fetches: BTreeMap<String, u64>,
+    last_problem: Option<FetchProblem>,
+    fetches: BTreeMap<FetchOutcome, u64>,
     hits: u64,
     misses: u64,
     staples_served: u64,
@@ -88,7 +88,7 @@ struct State {
 }
 
 /// The registered certificates and the refresher's schedule.
-pub struct Registry {
+pub(crate) struct Registry {
     state: Mutex<State>,
     wake: Condvar,
     lifetime: Duration,
@@ -99,7 +99,7 @@ pub struct Registry {
 impl Registry {
     /// An empty registry. `lifetime` is `jdk.tls.stapling.cacheLifetime`; at most `max_in_flight`
     /// background fetches run at once.
-    pub fn new(lifetime: Duration, timing: RefreshTiming, max_in_flight: usize) -> Self {
+    pub(crate) fn new(lifetime: Duration, timing: RefreshTiming, max_in_flight: usize) -> Self {
         Self {
             state: Mutex::new(State {
                 certs: HashMap::default(),
@@ -115,7 +115,7 @@ impl Registry {
     }
 
     /// The response to staple for `id` at `now`, counting the look-up.
-    pub fn lookup(&self, id: &CertIdentity, now: SystemTime) -> Lookup {
+    pub(crate) fn lookup(&self, id: &CertIdentity, now: SystemTime) -> Lookup {
         let mut state = self.lock();
         let Some(cert) = state.certs.get_mut(id) else {
             return Lookup::NotRegistered;
@@ -137,7 +137,7 @@ impl Registry {
     }
 
     /// Counts a handshake that stapled the responses of these certificates.
-    pub fn count_staple<'a>(&self, ids: impl Iterator<Item = &'a CertIdentity>) {
+    pub(crate) fn count_staple<'a>(&self, ids: impl Iterator<Item = &'a CertIdentity>) {
         let mut state = self.lock();
         for id in ids {
             if let Some(cert) = state.certs.get_mut(id) {
@@ -148,7 +148,7 @@ impl Registry {
 
     /// Registers a certificate (again, for another chain that contains it). Returns true the
     /// first time.
-    pub fn add(&self, target: FetchTarget) -> bool {
+    pub(crate) fn add(&self, target: FetchTarget) -> bool {
         let mut state = self.lock();
         let order = state.next_order;
         if let Some(cert) = state.certs.get_mut(&target.id) {
@@ -168,7 +168,7 @@ impl Registry {
                 in_flight: false,
                 failures: 0,
                 last_fetch: None,
-                last_error: None,
+                last_problem: None,
                 fetches: BTreeMap::new(),
                 hits: 0,
                 misses: 0,
@@ -179,7 +179,7 @@ impl Registry {
     }
 
     /// Drops one registration of `id`; the certificate is forgotten with its last.
-    pub fn remove(&self, id: &CertIdentity) {
+    pub(crate) fn remove(&self, id: &CertIdentity) {
         let mut state = self.lock();
         if let Some(cert) = state.certs.get_mut(id) {
             cert.chains -= 1;
@@ -191,7 +191,7 @@ impl Registry {
 
     /// Offers a verified response that was not fetched by the refresher (read from disk or a
     /// file, or fetched for a handshake). `None`: `id` is not registered.
-    pub fn offer(&self, id: &CertIdentity, held: Held) -> Option<Verdict> {
+    pub(crate) fn offer(&self, id: &CertIdentity, held: Held) -> Option<Verdict> {
         let mut state = self.lock();
         let cert = state.certs.get_mut(id)?;
         let verdict = judge(
@@ -208,7 +208,7 @@ impl Registry {
     }
 
     /// Remembers an operator-provided file for `id`, to be read again when it changes.
-    pub fn add_static_file(&self, id: &CertIdentity, file: StaticFile) {
+    pub(crate) fn add_static_file(&self, id: &CertIdentity, file: StaticFile) {
         if let Some(cert) = self.lock().certs.get_mut(id) {
             if !cert.static_files.iter().any(|f| f.path == file.path) {
                 cert.static_files.push(file);
@@ -217,7 +217,7 @@ impl Registry {
     }
 
     /// Every operator-provided file with its certificate, to check for changes.
-    pub fn static_files(&self) -> Vec<(FetchTarget, StaticFile)> {
+    pub(crate) fn static_files(&self) -> Vec<(FetchTarget, StaticFile)> {
         let state = self.lock();
         state
             .certs
@@ -227,7 +227,7 @@ impl Registry {
     }
 
     /// Records that `path` (for `id`) was read at modification time `modified`.
-    pub fn static_file_read(&self, id: &CertIdentity, path: &PathBuf, modified: SystemTime) {
+    pub(crate) fn static_file_read(&self, id: &CertIdentity, path: &PathBuf, modified: SystemTime) {
         if let Some(cert) = self.lock().certs.get_mut(id) {
             for file in cert.static_files.iter_mut().filter(|f| &f.path == path) {
                 file.modified = modified;
@@ -238,7 +238,7 @@ impl Registry {
     /// Plans the first fetch of a newly registered certificate: at once, even when it holds a
     /// response from disk or a file (which is stapled meanwhile, and stays if the fetch fails).
     /// No responder: never.
-    pub fn schedule_first(&self, id: &CertIdentity, now: SystemTime) {
+    pub(crate) fn schedule_first(&self, id: &CertIdentity, now: SystemTime) {
         let mut state = self.lock();
         let Some(cert) = state.certs.get_mut(id) else {
             return;
@@ -253,7 +253,7 @@ impl Registry {
 
     /// Waits until certificates are due (returns them, marked in flight), `max_wait` passes
     /// (returns none), or the registry closes (`None`).
-    pub fn wait_due(&self, max_wait: Duration) -> Option<Vec<FetchTarget>> {
+    pub(crate) fn wait_due(&self, max_wait: Duration) -> Option<Vec<FetchTarget>> {
         let deadline = Instant::now() + max_wait;
         let mut state = self.lock();
         loop {
@@ -301,7 +301,7 @@ impl Registry {
 
     /// Whether a response fetched now for `id` would replace what it holds (so the caller can
     /// write it to disk before it becomes visible, and a restart never misses what was stapled).
-    pub fn would_take(
+    pub(crate) fn would_take(
         &self,
         id: &CertIdentity,
         response: &VerifiedResponse,
@@ -314,7 +314,7 @@ impl Registry {
     }
 
     /// Records the end of a background fetch for `id` and plans the next.
-    pub fn complete(
+    pub(crate) fn complete(
         &self,
         id: &CertIdentity,
         result: Result<Arc<VerifiedResponse>, FetchFailure>,
@@ -337,11 +337,7 @@ impl Registry {
     ) {
         cert.in_flight = false;
         cert.last_fetch = Some(now);
-        let label = match &result {
-            Ok(response) => response.status.name().to_string(),
-            Err(failure) => failure.label(),
-        };
-        *cert.fetches.entry(label).or_default() += 1;
+        *cert.fetches.entry(FetchOutcome::of(&result)).or_default() += 1;
         let problem = match result {
             Ok(response) => {
                 let held = Held {
@@ -355,13 +351,13 @@ impl Registry {
                         cert.next_refresh = self.renewal_of(&held);
                         cert.held = Some(held);
                         cert.failures = 0;
-                        cert.last_error = None;
+                        cert.last_problem = None;
                         return;
                     }
-                    Verdict::Keep(reason) => format!("answer not taken: {reason}"),
+                    Verdict::Keep(reason) => FetchProblem::NotTaken(reason),
                 }
             }
-            Err(failure) => failure.to_string(),
+            Err(failure) => FetchProblem::Failed(failure),
         };
         cert.failures = cert.failures.saturating_add(1);
         let wait = self.timing.retry_after(cert.failures, jitter_sample());
@@ -386,7 +382,7 @@ impl Registry {
             cert.failures,
             wait.as_secs_f32().round()
         );
-        cert.last_error = Some(problem);
+        cert.last_problem = Some(problem);
     }
 
     /// When a held response is renewed; `None` if nothing bounds it.
@@ -401,7 +397,7 @@ impl Registry {
     }
 
     /// The state of every registered certificate, in registration order.
-    pub fn snapshot(&self, now: SystemTime) -> Vec<CertificateStats> {
+    pub(crate) fn snapshot(&self, now: SystemTime) -> Vec<CertificateStats> {
         let state = self.lock();
         let mut certs: Vec<&Registered> = state.certs.values().collect();
         certs.sort_by_key(|c| c.order);
@@ -413,20 +409,16 @@ impl Registry {
                     .as_ref()
                     .filter(|h| h.is_servable(now, self.lifetime));
                 CertificateStats {
+                    id: c.target.id.clone(),
                     subject: c.target.subject.clone(),
-                    serial_hex: c.target.id.serial_hex(),
                     responder: c.target.responder.as_ref().map(Url::to_string),
-                    status: held.map(|h| h.response.status.name()),
-                    source: held.map(|h| h.source.name()),
-                    revocation: held.and_then(|h| match h.response.status {
-                        Status::Revoked(info) => Some(info),
-                        _ => None,
-                    }),
+                    status: held.map(|h| h.response.status),
+                    source: held.map(|h| h.source),
                     this_update: held.map(|h| h.response.this_update),
                     next_update: held.and_then(|h| h.valid_until(self.lifetime)),
                     next_refresh: c.next_refresh,
                     last_fetch: c.last_fetch,
-                    last_error: c.last_error.clone(),
+                    last_problem: c.last_problem.clone(),
                     consecutive_failures: c.failures,
                     fetches: c.fetches.clone(),
                     hits: c.hits,
@@ -437,8 +429,38 @@ impl Registry {
             .collect()
     }
 
+    /// Where the response `id` holds now came from, if it holds one that may be stapled.
+    pub(crate) fn held_source(&self, id: &CertIdentity, now: SystemTime) -> Option<ResponseSource> {
+        let state = self.lock();
+        let held = state.certs.get(id)?.held.as_ref()?;
+        held.is_servable(now, self.lifetime).then_some(held.source)
+    }
+
+    /// Waits until each of `ids` has had a fetch end (or has no responder, or is no longer
+    /// registered), or until `deadline`. Woken by [`Registry::complete`]; nobody polls.
+    pub(crate) fn wait_fetched(&self, ids: &[CertIdentity], deadline: Instant) {
+        let mut state = self.lock();
+        loop {
+            let settled = ids.iter().all(|id| {
+                state
+                    .certs
+                    .get(id)
+                    .is_none_or(|c| c.last_fetch.is_some() || c.target.responder.is_none())
+            });
+            let left = deadline.saturating_duration_since(Instant::now());
+            if settled || state.closed || left.is_zero() {
+                return;
+            }
+            state = self
+                .wake
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
     /// Stops the refresher: [`Registry::wait_due`] returns `None` from now on.
-    pub fn close(&self) {
+    pub(crate) fn close(&self) {
         self.lock().closed = true;
         self.wake.notify_all();
     }

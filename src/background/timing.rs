@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 
 /// At most this share of the wait before a refresh or retry is taken off at random, so that
 /// certificates registered together do not all ask their responders in the same second.
-pub const JITTER_SHARE: f64 = 0.1;
+pub(crate) const JITTER_SHARE: f64 = 0.1;
 
 /// The refresher's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RefreshTiming {
+pub(crate) struct RefreshTiming {
     /// `staplekit.stapling.refreshRatio`: the share of a response's validity after which it is renewed.
     pub ratio: f64,
     /// `staplekit.stapling.retryDelay`: the wait after a first failure; also the shortest time
@@ -25,7 +25,7 @@ impl RefreshTiming {
     /// (or `stored_at`, if that is earlier) to `fresh_until`, less up to [`JITTER_SHARE`] of the
     /// wait at random (`jitter` in 0..1), and never sooner than `retry_delay` after it was stored
     /// (a responder that serves old pre-produced responses must not be asked in a loop).
-    pub fn refresh_at(
+    pub(crate) fn refresh_at(
         &self,
         this_update: SystemTime,
         stored_at: SystemTime,
@@ -43,7 +43,7 @@ impl RefreshTiming {
     /// How long to wait after the `failures`-th failure in a row (1 = the first): `retry_delay`
     /// doubled for each further failure, capped at `retry_max_delay`, less up to
     /// [`JITTER_SHARE`] at random (`jitter` in 0..1).
-    pub fn retry_after(&self, failures: u32, jitter: f64) -> Duration {
+    pub(crate) fn retry_after(&self, failures: u32, jitter: f64) -> Duration {
         let doublings = failures.saturating_sub(1).min(32);
         let delay = self
             .retry_delay
@@ -55,7 +55,7 @@ impl RefreshTiming {
 
 /// A uniformly distributed sample in 0..1 for jitter, from the operating system's generator.
 /// Should the generator fail, no jitter (0) is as good as any other value.
-pub fn jitter_sample() -> f64 {
+pub(crate) fn jitter_sample() -> f64 {
     use ring::rand::SecureRandom;
     let mut bytes = [0u8; 8];
     match ring::rand::SystemRandom::new().fill(&mut bytes) {

@@ -25,7 +25,7 @@ use crate::config::warning::ConfigWarning;
 /// Builds a [`StaplingConfig`] from an optional `java.security`-format file and overrides.
 ///
 /// ```
-/// use staplekit::config::ConfigLoader;
+/// use staplekit::ConfigLoader;
 ///
 /// let loaded = ConfigLoader::new()
 ///     .set("jdk.tls.stapling.cacheSize", "0x20")

@@ -24,7 +24,7 @@
 //! Java's `Character.digit` accepts) are not numbers here, and `ſ` does not match `s` in `false`.
 //! We warn where the JDK is silent (a dropped responder URI, a non-boolean `responderOverride`).
 
-pub mod defaults;
+pub(crate) mod defaults;
 mod define;
 mod error;
 pub mod java_number;

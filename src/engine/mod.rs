@@ -6,6 +6,7 @@
 //! certificate however many handshakes wait for it) and waits up to `responseTimeout`.
 
 mod refresher;
+mod registration;
 mod shared;
 mod single_flight;
 mod staple;
@@ -25,16 +26,18 @@ use crate::config::StaplingConfig;
 use crate::fetch::{HttpSettings, OcspHttpClient};
 use crate::ocsp::request::nonce_of;
 use crate::ocsp::{CertIdentity, VerifiedResponse};
-use crate::persist::ResponseDir;
 use crate::report::{CertificateReport, FetchFailure, Outcome, SkipReason};
-use crate::stats::{Counters, EngineStats};
+use crate::stats::{CertificateStats, Counters, EngineStats};
+use crate::store::{DirStore, ResponseStore};
 use crate::tls::{
-    self, ClientStatusRequest, ExtensionError, OcspStatusRequest, Selection, SelectionPolicy,
+    self, ClientStatusRequest, ExtensionError, ExtensionType, OcspStatusRequest, Selection,
+    SelectionPolicy,
 };
+pub use registration::{RegisteredCertificate, Registration};
 use shared::{FetchResult, Shared};
 use single_flight::{Flight, Flights};
-use staple::encoded;
-pub use staple::Staple;
+
+pub use staple::{Staple, StapleForm};
 
 /// Why an engine could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -67,8 +70,35 @@ pub struct StaplingEngine {
 
 impl StaplingEngine {
     /// Builds an engine and starts its refresher. Reads `staplekit.stapling.issuers` and opens
-    /// `staplekit.stapling.cacheDir` now, so a bad setting fails at start-up.
+    /// `staplekit.stapling.cacheDir` (a [`DirStore`]) now, so a bad setting fails at start-up.
     pub fn new(config: StaplingConfig) -> Result<Self, EngineError> {
+        let store = match &config.cache_dir {
+            Some(path) => Some(Arc::new(DirStore::open(path)?) as Arc<dyn ResponseStore>),
+            None => None,
+        };
+        Self::build(config, store)
+    }
+
+    /// Builds an engine that keeps responses of registered chains in `store` instead of
+    /// `staplekit.stapling.cacheDir` (which is then not opened), and starts its refresher.
+    pub fn with_store(
+        config: StaplingConfig,
+        store: Arc<dyn ResponseStore>,
+    ) -> Result<Self, EngineError> {
+        if let Some(dir) = &config.cache_dir {
+            info!(
+                "responses are kept in {}; staplekit.stapling.cacheDir ({}) is not used",
+                store.describe(),
+                dir.display()
+            );
+        }
+        Self::build(config, Some(store))
+    }
+
+    fn build(
+        config: StaplingConfig,
+        store: Option<Arc<dyn ResponseStore>>,
+    ) -> Result<Self, EngineError> {
         let issuers = match &config.issuers_file {
             Some(path) => IssuerStore::load(path).map_err(EngineError::Issuers)?,
             None => IssuerStore::default(),
@@ -84,11 +114,6 @@ impl StaplingEngine {
             .thread_name(|i| format!("staplekit-fetch-{i}"))
             .build()
             .map_err(|e| EngineError::Pool(e.to_string()))?;
-        let dir = config
-            .cache_dir
-            .as_deref()
-            .map(ResponseDir::open)
-            .transpose()?;
         let registry = Registry::new(
             config.cache_lifetime,
             refresh_timing(&config),
@@ -101,7 +126,7 @@ impl StaplingEngine {
             registry,
             counters: Counters::default(),
             flights: Flights::new(),
-            dir,
+            store,
             pool,
         });
         let refresher =
@@ -126,26 +151,37 @@ impl StaplingEngine {
 
     /// Registers a chain the server sends, and returns at once: its responses are fetched in the
     /// background now and renewed before they go stale, and its handshakes never wait for a
-    /// responder. Responses kept in `staplekit.stapling.cacheDir` and operator-provided files
-    /// (`<chain_file>.ors`, `staplekit.stapling.responseFile`) are read and verified first, so
-    /// the first handshake can staple even while every responder is down.
-    pub fn register(&self, chain: &Chain, chain_file: Option<&Path>) {
+    /// responder. Responses kept in the response store (`staplekit.stapling.cacheDir`) and
+    /// operator-provided files (`<chain_file>.ors`, `staplekit.stapling.responseFile`) are read
+    /// and verified first, so the first handshake can staple even while every responder is down.
+    /// The [`Registration`] says what each certificate got; pass it to
+    /// [`StaplingEngine::wait_for_first_fetches`] to wait for the responders' first answers.
+    pub fn register(&self, chain: &Chain, chain_file: Option<&Path>) -> Registration {
         let now = SystemTime::now();
         let mut targets = Vec::new();
+        let mut certificates = Vec::new();
         for (index, cert) in chain.certificates().iter().enumerate() {
             match self.target_for(cert) {
                 Ok(target) => {
                     self.shared.registry.add(target.clone());
+                    certificates.push(RegisteredCertificate::Kept {
+                        id: target.id.clone(),
+                        responder: target.responder.clone(),
+                        loaded: None,
+                    });
                     targets.push(target);
                 }
-                Err(skip) => debug!(
-                    "not registering certificate {index} ({}): {skip}",
-                    cert.subject
-                ),
+                Err(skip) => {
+                    debug!(
+                        "not registering certificate {index} ({}): {skip}",
+                        cert.subject
+                    );
+                    certificates.push(RegisteredCertificate::Skipped(skip));
+                }
             }
         }
         for target in &targets {
-            self.shared.load_from_dir(target);
+            self.shared.load_from_store(target);
         }
         let beside = chain_file.map(ors_path).filter(|p| p.exists());
         for file in beside.iter() {
@@ -157,11 +193,41 @@ impl StaplingEngine {
         for target in &targets {
             self.shared.registry.schedule_first(&target.id, now);
         }
+        for certificate in &mut certificates {
+            if let RegisteredCertificate::Kept { id, loaded, .. } = certificate {
+                *loaded = self.shared.registry.held_source(id, now);
+            }
+        }
         info!(
             "registered the chain of {}: {} certificate(s) to keep stapled",
             chain.leaf().subject,
             targets.len()
         );
+        Registration { certificates }
+    }
+
+    /// Waits until the first fetch of every certificate `registration` keeps stapled has ended
+    /// (or it has no responder), at most `timeout`, and returns each certificate's statistics,
+    /// leaf first (`None` for a certificate that was skipped or is no longer registered). For
+    /// tools and start-up checks; handshakes never need it.
+    pub fn wait_for_first_fetches(
+        &self,
+        registration: &Registration,
+        timeout: Duration,
+    ) -> Vec<Option<CertificateStats>> {
+        let ids: Vec<CertIdentity> = registration.kept_ids().cloned().collect();
+        self.shared
+            .registry
+            .wait_fetched(&ids, Instant::now() + timeout);
+        let stats = self.stats();
+        registration
+            .certificates()
+            .iter()
+            .map(|certificate| match certificate {
+                RegisteredCertificate::Kept { id, .. } => stats.certificate(id).cloned(),
+                RegisteredCertificate::Skipped(_) => None,
+            })
+            .collect()
     }
 
     /// Undoes one [`StaplingEngine::register`] of `chain`: certificates no other registered
@@ -220,39 +286,31 @@ impl StaplingEngine {
             }
         };
         let responses = self.responses(chain, &wanted, request);
-        let der = |i: usize| responses[i].as_ref().map(|r| &r.der[..]);
-        let staple = match selection {
-            Selection::None => None,
-            Selection::StatusRequest(_) | Selection::StatusRequestV2Ocsp(_) => {
-                let extension = selection.server_hello_extension()?;
-                let message = encoded(tls::certificate_status_ocsp(der(0)?))?;
-                Some(Staple::CertificateStatus { extension, message })
-            }
-            Selection::StatusRequestV2OcspMulti(_) => {
-                let list: Vec<Option<&[u8]>> = (0..chain.len()).map(der).collect();
-                if list.iter().all(Option::is_none) {
-                    return None;
-                }
-                Some(Staple::CertificateStatus {
-                    extension: selection.server_hello_extension()?,
-                    message: encoded(tls::certificate_status_ocsp_multi(&list))?,
-                })
-            }
-            Selection::Tls13PerCertificate(_) => {
-                // The JDK client pairs TLS 1.3 responses with entries in order of the entries
-                // that carry one, so an intermediate's response without the leaf's would be read
-                // as the leaf's: staple nothing unless the leaf has its response.
-                der(0)?;
-                let entries = (0..chain.len())
-                    .map(|i| der(i).and_then(|d| encoded(tls::certificate_entry_status_request(d))))
-                    .collect();
-                Some(Staple::Tls13 { entries })
-            }
-        }?;
-        let stapled = wanted.iter().filter(|&&i| responses[i].is_some());
-        self.shared
-            .registry
-            .count_staple(stapled.filter_map(|&i| chain.certificates()[i].id.as_ref()));
+        let form = match selection {
+            Selection::None => return None,
+            Selection::StatusRequest(_) => StapleForm::Ocsp {
+                extension: ExtensionType::StatusRequest,
+            },
+            Selection::StatusRequestV2Ocsp(_) => StapleForm::Ocsp {
+                extension: ExtensionType::StatusRequestV2,
+            },
+            Selection::StatusRequestV2OcspMulti(_) => StapleForm::OcspMulti,
+            // The JDK client pairs TLS 1.3 responses with entries in order of the entries that
+            // carry one, so an intermediate's response without the leaf's would be read as the
+            // leaf's: `Staple::new` staples nothing unless the leaf has its response.
+            Selection::Tls13PerCertificate(_) => StapleForm::Tls13,
+        };
+        let stapled: Vec<&CertIdentity> = wanted
+            .iter()
+            .filter(|&&i| responses[i].is_some())
+            .filter_map(|&i| chain.certificates()[i].id.as_ref())
+            .collect();
+        let ders = responses
+            .into_iter()
+            .map(|r| r.map(|r| r.der.clone()))
+            .collect();
+        let staple = Staple::new(form, ders)?;
+        self.shared.registry.count_staple(stapled.into_iter());
         Some(staple)
     }
 

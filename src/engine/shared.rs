@@ -16,9 +16,10 @@ use crate::fetch::OcspHttpClient;
 use crate::ocsp::request::{encode_request, nonce_of};
 use crate::ocsp::response::rfc3339;
 use crate::ocsp::{covers, verify_response, Expected, Rejection, VerifiedResponse, VerifyPolicy};
-use crate::persist::{read_response_file, ResponseDir};
+use crate::persist::read_response_file;
 use crate::report::FetchFailure;
-use crate::stats::Counters;
+use crate::stats::{Counters, FetchOutcome};
+use crate::store::ResponseStore;
 
 /// What one fetch ends with.
 pub(crate) type FetchResult = Result<Arc<VerifiedResponse>, FetchFailure>;
@@ -33,14 +34,19 @@ pub(crate) struct Shared {
     pub counters: Counters,
     /// On-demand fetches in progress, one per certificate.
     pub flights: Flights<crate::ocsp::CertIdentity, FetchResult>,
-    /// `staplekit.stapling.cacheDir`, opened.
-    pub dir: Option<ResponseDir>,
+    /// Where responses of registered certificates survive restarts: `staplekit.stapling.cacheDir`
+    /// or the store the engine was built with.
+    pub store: Option<Arc<dyn ResponseStore>>,
     pub pool: rayon::ThreadPool,
 }
 
 impl Shared {
     /// Asks `target`'s responder and verifies the answer; counts and logs failures. Stores nothing.
-    pub fn fetch_verified(&self, target: &FetchTarget, extensions: &[Extension]) -> FetchResult {
+    pub(super) fn fetch_verified(
+        &self,
+        target: &FetchTarget,
+        extensions: &[Extension],
+    ) -> FetchResult {
         let Some(responder) = &target.responder else {
             return Err(FetchFailure::NoResponder);
         };
@@ -55,17 +61,17 @@ impl Shared {
                     .map_err(FetchFailure::from)
             })
             .map(Arc::new);
-        let label = match &result {
-            Ok(response) => response.status.name().to_string(),
-            Err(failure) => failure.label(),
-        };
-        self.counters.fetched(&label);
+        self.counters.fetched(FetchOutcome::of(&result));
         result
     }
 
     /// A fetch for a handshake (or a check): the answer is kept as the registry or the JDK's
     /// cache rules say, and the failure logged.
-    pub fn fetch_on_demand(&self, target: &FetchTarget, extensions: &[Extension]) -> FetchResult {
+    pub(super) fn fetch_on_demand(
+        &self,
+        target: &FetchTarget,
+        extensions: &[Extension],
+    ) -> FetchResult {
         let result = self.fetch_verified(target, extensions);
         match &result {
             Ok(response) => {
@@ -98,7 +104,7 @@ impl Shared {
     }
 
     /// A background fetch for a registered certificate: the registry records it and plans the next.
-    pub fn refresh(&self, target: &FetchTarget) {
+    pub(super) fn refresh(&self, target: &FetchTarget) {
         let result = self.fetch_verified(target, &[]);
         if let Ok(response) = &result {
             // Written before it is stapled: whatever a server staples survives its restart.
@@ -114,7 +120,7 @@ impl Shared {
     }
 
     /// Verifies `der` as an answer about `target` now.
-    pub fn verify(
+    pub(super) fn verify(
         &self,
         target: &FetchTarget,
         der: &[u8],
@@ -133,18 +139,18 @@ impl Shared {
         verify_response(der, &expected, &policy)
     }
 
-    /// Writes a response just taken to the cache directory, when there is one. Responses without
+    /// Writes a response just taken to the response store, when there is one. Responses without
     /// nextUpdate are not written: after a restart nothing would bound their use.
     fn persist(&self, target: &FetchTarget, response: &VerifiedResponse) {
-        let Some(dir) = &self.dir else { return };
+        let Some(store) = &self.store else { return };
         if response.next_update.is_none() {
             return;
         }
-        match dir.write(&target.id, &response.der) {
-            Ok(path) => debug!(
+        match store.save(&target.id, &response.der) {
+            Ok(()) => debug!(
                 "kept {}'s response in {}",
                 target.describe(),
-                path.display()
+                store.describe()
             ),
             Err(e) => warn!(
                 "cannot keep {}'s response for restarts: {e}; it is still stapled",
@@ -153,10 +159,10 @@ impl Shared {
         }
     }
 
-    /// Reads `target`'s response back from the cache directory, verifies it again and offers it.
-    pub fn load_from_dir(&self, target: &FetchTarget) {
-        let Some(dir) = &self.dir else { return };
-        let stored = match dir.read(&target.id, self.config.max_response_bytes) {
+    /// Reads `target`'s response back from the response store, verifies it again and offers it.
+    pub(super) fn load_from_store(&self, target: &FetchTarget) {
+        let Some(store) = &self.store else { return };
+        let stored = match store.load(&target.id, self.config.max_response_bytes) {
             Ok(Some(stored)) => stored,
             Ok(None) => return,
             Err(e) => {
@@ -168,14 +174,14 @@ impl Shared {
             Ok(response) => {
                 let held = Held {
                     response: Arc::new(response),
-                    stored_at: stored.modified,
+                    stored_at: stored.stored_at,
                     source: ResponseSource::CacheDir,
                 };
                 self.registry.offer(&target.id, held);
             }
             Err(rejection) => warn!(
                 "ignoring {} (kept response of {}): {rejection}",
-                stored.path.display(),
+                stored.location,
                 target.describe()
             ),
         }
@@ -183,7 +189,12 @@ impl Shared {
 
     /// Reads an operator-provided response file and offers it to the certificate among `targets`
     /// it is about. `beside_chain`: the `.ors` file of a chain, which must be about one of them.
-    pub fn load_static_file(&self, path: &Path, targets: &[FetchTarget], beside_chain: bool) {
+    pub(super) fn load_static_file(
+        &self,
+        path: &Path,
+        targets: &[FetchTarget],
+        beside_chain: bool,
+    ) {
         let stored = match read_response_file(path, self.config.max_response_bytes) {
             Ok(stored) => stored,
             Err(e) => {
@@ -241,7 +252,7 @@ impl Shared {
     }
 
     /// Reads again every operator-provided file whose modification time changed.
-    pub fn reload_changed_static_files(&self) {
+    pub(super) fn reload_changed_static_files(&self) {
         for (target, file) in self.registry.static_files() {
             let modified = std::fs::metadata(&file.path).and_then(|m| m.modified());
             let Ok(modified) = modified else { continue };

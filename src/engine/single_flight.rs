@@ -9,12 +9,12 @@ use std::time::Instant;
 type FlightMap<K, V> = Arc<Mutex<HashMap<K, Arc<Flight<V>>>>>;
 
 /// The flights in progress, by key.
-pub struct Flights<K, V> {
+pub(super) struct Flights<K, V> {
     map: FlightMap<K, V>,
 }
 
 /// One piece of work in progress and, once it ends, its result.
-pub struct Flight<V> {
+pub(super) struct Flight<V> {
     state: Mutex<FlightState<V>>,
     done: Condvar,
 }
@@ -28,7 +28,7 @@ enum FlightState<V> {
 /// The right and duty to finish a flight: [`Lead::finish`] hands the result to every follower.
 /// Dropped unfinished (the work panicked or was abandoned), it ends the flight without a result,
 /// so later callers start a new one instead of waiting on a dead one.
-pub struct Lead<K: Eq + Hash, V> {
+pub(super) struct Lead<K: Eq + Hash, V> {
     key: Option<K>,
     flight: Arc<Flight<V>>,
     map: FlightMap<K, V>,
@@ -36,7 +36,7 @@ pub struct Lead<K: Eq + Hash, V> {
 
 impl<K: Eq + Hash + Clone, V: Clone> Flights<K, V> {
     /// No flights.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self {
             map: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -44,7 +44,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Flights<K, V> {
 
     /// Joins the flight for `key`, starting it if there is none: the flight to wait on, and the
     /// lead when this caller must do the work.
-    pub fn join(&self, key: &K) -> (Arc<Flight<V>>, Option<Lead<K, V>>) {
+    pub(super) fn join(&self, key: &K) -> (Arc<Flight<V>>, Option<Lead<K, V>>) {
         let mut map = lock(&self.map);
         if let Some(flight) = map.get(key) {
             return (flight.clone(), None);
@@ -64,7 +64,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Flights<K, V> {
 
     /// How many flights are in progress.
     #[cfg(test)]
-    pub fn in_progress(&self) -> usize {
+    pub(super) fn in_progress(&self) -> usize {
         lock(&self.map).len()
     }
 }
@@ -78,7 +78,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Default for Flights<K, V> {
 impl<V: Clone> Flight<V> {
     /// The result, waiting for it until `deadline`; `None` if it did not come by then (or the
     /// flight ended without one).
-    pub fn wait(&self, deadline: Instant) -> Option<V> {
+    pub(super) fn wait(&self, deadline: Instant) -> Option<V> {
         let mut state = lock(&self.state);
         loop {
             match &*state {
@@ -101,7 +101,7 @@ impl<V: Clone> Flight<V> {
 
 impl<K: Eq + Hash, V> Lead<K, V> {
     /// Ends the flight with `value`: every follower, and every later `wait`, gets it.
-    pub fn finish(mut self, value: V) {
+    pub(super) fn finish(mut self, value: V) {
         self.end(FlightState::Finished(value));
     }
 

@@ -1,11 +1,12 @@
 //! OCSP (RFC 6960): CertIDs, requests, and verification of responses.
 
-pub mod cert_id;
-pub mod request;
-pub mod response;
-pub mod signature;
-pub mod verify;
+pub(crate) mod cert_id;
+pub(crate) mod request;
+pub(crate) mod response;
+pub(crate) mod signature;
+pub(crate) mod verify;
 
 pub use cert_id::{CertIdError, CertIdentity};
 pub use response::{RevocationInfo, Signer, Status, VerifiedResponse};
-pub use verify::{covers, verify_response, Expected, Rejection, VerifyPolicy};
+pub(crate) use verify::covers;
+pub use verify::{verify_response, Expected, Rejection, RejectionKind, VerifyPolicy};

@@ -10,24 +10,15 @@ use x509_ocsp::{OcspRequest, Request, TbsRequest};
 use super::CertIdentity;
 
 /// The JDK sends a GET only while the whole URL stays within this many characters (RFC 5019 too).
-pub const MAX_GET_URL_LEN: usize = 255;
+pub(crate) const MAX_GET_URL_LEN: usize = 255;
 
 /// How a request goes to the responder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HttpRequest {
+pub(crate) enum HttpRequest {
     /// `GET <responder>/<url-encoded base64 of the request>`.
     Get(Url),
     /// `POST <responder>` with `Content-Type: application/ocsp-request`.
     Post(Url),
-}
-
-impl HttpRequest {
-    /// The URL the request goes to.
-    pub fn url(&self) -> &Url {
-        match self {
-            HttpRequest::Get(url) | HttpRequest::Post(url) => url,
-        }
-    }
 }
 
 /// Encodes an unsigned OCSP request for one certificate, carrying `extensions` (the client's request
@@ -50,7 +41,7 @@ pub fn encode_request(id: &CertIdentity, extensions: &[Extension]) -> Vec<u8> {
 }
 
 /// The value of the nonce extension among `extensions`, if any.
-pub fn nonce_of(extensions: &[Extension]) -> Option<&[u8]> {
+pub(crate) fn nonce_of(extensions: &[Extension]) -> Option<&[u8]> {
     extensions
         .iter()
         .find(|e| e.extn_id == ID_PKIX_OCSP_NONCE)
@@ -59,7 +50,7 @@ pub fn nonce_of(extensions: &[Extension]) -> Option<&[u8]> {
 
 /// Chooses GET or POST as the JDK does: GET when allowed and the encoded URL is at most
 /// [`MAX_GET_URL_LEN`] characters, else POST.
-pub fn http_request(responder: &Url, request_der: &[u8], use_get: bool) -> HttpRequest {
+pub(crate) fn http_request(responder: &Url, request_der: &[u8], use_get: bool) -> HttpRequest {
     if use_get {
         let encoded = base64::engine::general_purpose::STANDARD.encode(request_der);
         let mut text = responder.as_str().to_owned();

@@ -6,14 +6,13 @@
 
 use der::asn1::ObjectIdentifier;
 use der::oid::db::{rfc5912, rfc8410};
-use der::Decode;
 use ring::signature::{self as sig, UnparsedPublicKey, VerificationAlgorithm};
 use x509_parser::x509::SubjectPublicKeyInfo;
 
 /// A public key as needed to check a signature: its algorithm, its curve (for EC keys) and the
 /// contents of the subjectPublicKey BIT STRING.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     /// The key's algorithm, e.g. id-ecPublicKey or rsaEncryption.
     pub algorithm: ObjectIdentifier,
     /// The named curve of an EC key.
@@ -40,7 +39,7 @@ pub enum SignatureError {
 
 impl PublicKey {
     /// Reads the key of an x509-parser certificate.
-    pub fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Result<Self, SignatureError> {
+    pub(crate) fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Result<Self, SignatureError> {
         let unsupported = || SignatureError::Unsupported {
             algorithm: "(none)".into(),
             key_algorithm: spki.algorithm.algorithm.to_id_string(),
@@ -71,7 +70,7 @@ impl PublicKey {
 
 /// Checks `signature` over `message` by `key` with the algorithm named by `algorithm`
 /// (the OID of an AlgorithmIdentifier, e.g. ecdsa-with-SHA256).
-pub fn verify_signature(
+pub(crate) fn verify_signature(
     algorithm: &ObjectIdentifier,
     key: &PublicKey,
     message: &[u8],
@@ -87,13 +86,10 @@ pub fn verify_signature(
 }
 
 /// Converts an x509-parser OID into a `der` one.
-pub fn oid_from_parser(oid: &x509_parser::der_parser::oid::Oid<'_>) -> Option<ObjectIdentifier> {
+pub(crate) fn oid_from_parser(
+    oid: &x509_parser::der_parser::oid::Oid<'_>,
+) -> Option<ObjectIdentifier> {
     ObjectIdentifier::from_bytes(oid.as_bytes()).ok()
-}
-
-/// Parses a DER-encoded OID (tag included), as found in algorithm parameters.
-pub fn oid_from_der(der: &[u8]) -> Option<ObjectIdentifier> {
-    ObjectIdentifier::from_der(der).ok()
 }
 
 fn ring_algorithm(

@@ -74,26 +74,103 @@ impl Rejection {
     /// Whether this means "no usable answer" (the responder could not or would not answer) rather
     /// than "an answer that failed verification".
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, Rejection::NotSuccessful(_))
+        self.kind().is_unavailable()
     }
 
-    /// A short stable name for counting rejections by kind (`rejected.<name>` in statistics).
-    pub fn label(&self) -> &'static str {
+    /// The kind of rejection, for counting rejections without their details.
+    pub fn kind(&self) -> RejectionKind {
         match self {
-            Rejection::TooLarge { .. } => "too-large",
-            Rejection::Malformed(_) => "malformed",
-            Rejection::NotSuccessful(_) => "not-successful",
-            Rejection::UnsupportedResponseType(_) => "unsupported-type",
-            Rejection::UnknownSigner(_) => "unknown-signer",
-            Rejection::Signature(_) => "bad-signature",
-            Rejection::DelegateNotIssuedByIssuer(_) => "delegate-not-issued-by-issuer",
-            Rejection::DelegateNotAuthorized(_) => "delegate-not-authorized",
-            Rejection::DelegateNotValidNow(_) => "delegate-not-valid-now",
-            Rejection::NoMatchingResponse => "wrong-certificate",
-            Rejection::NotYetValid(_) => "not-yet-valid",
-            Rejection::Expired(_) => "expired",
-            Rejection::NonceMismatch => "nonce-mismatch",
+            Rejection::TooLarge { .. } => RejectionKind::TooLarge,
+            Rejection::Malformed(_) => RejectionKind::Malformed,
+            Rejection::NotSuccessful(_) => RejectionKind::NotSuccessful,
+            Rejection::UnsupportedResponseType(_) => RejectionKind::UnsupportedType,
+            Rejection::UnknownSigner(_) => RejectionKind::UnknownSigner,
+            Rejection::Signature(_) => RejectionKind::BadSignature,
+            Rejection::DelegateNotIssuedByIssuer(_) => RejectionKind::DelegateNotIssuedByIssuer,
+            Rejection::DelegateNotAuthorized(_) => RejectionKind::DelegateNotAuthorized,
+            Rejection::DelegateNotValidNow(_) => RejectionKind::DelegateNotValidNow,
+            Rejection::NoMatchingResponse => RejectionKind::WrongCertificate,
+            Rejection::NotYetValid(_) => RejectionKind::NotYetValid,
+            Rejection::Expired(_) => RejectionKind::Expired,
+            Rejection::NonceMismatch => RejectionKind::NonceMismatch,
         }
+    }
+}
+
+/// The kinds of [`Rejection`], without their details: what statistics count.
+///
+/// Declared in the alphabetical order of their names, so that sorted statistics read in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RejectionKind {
+    /// [`Rejection::Signature`].
+    BadSignature,
+    /// [`Rejection::DelegateNotAuthorized`].
+    DelegateNotAuthorized,
+    /// [`Rejection::DelegateNotIssuedByIssuer`].
+    DelegateNotIssuedByIssuer,
+    /// [`Rejection::DelegateNotValidNow`].
+    DelegateNotValidNow,
+    /// [`Rejection::Expired`].
+    Expired,
+    /// [`Rejection::Malformed`].
+    Malformed,
+    /// [`Rejection::NonceMismatch`].
+    NonceMismatch,
+    /// [`Rejection::NotSuccessful`]: the responder said tryLater or similar.
+    NotSuccessful,
+    /// [`Rejection::NotYetValid`].
+    NotYetValid,
+    /// [`Rejection::TooLarge`].
+    TooLarge,
+    /// [`Rejection::UnknownSigner`].
+    UnknownSigner,
+    /// [`Rejection::UnsupportedResponseType`].
+    UnsupportedType,
+    /// [`Rejection::NoMatchingResponse`].
+    WrongCertificate,
+}
+
+impl RejectionKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [RejectionKind; 13] = [
+        RejectionKind::BadSignature,
+        RejectionKind::DelegateNotAuthorized,
+        RejectionKind::DelegateNotIssuedByIssuer,
+        RejectionKind::DelegateNotValidNow,
+        RejectionKind::Expired,
+        RejectionKind::Malformed,
+        RejectionKind::NonceMismatch,
+        RejectionKind::NotSuccessful,
+        RejectionKind::NotYetValid,
+        RejectionKind::TooLarge,
+        RejectionKind::UnknownSigner,
+        RejectionKind::UnsupportedType,
+        RejectionKind::WrongCertificate,
+    ];
+
+    /// A short stable name, e.g. `bad-signature`, `wrong-certificate`, `not-successful`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectionKind::BadSignature => "bad-signature",
+            RejectionKind::DelegateNotAuthorized => "delegate-not-authorized",
+            RejectionKind::DelegateNotIssuedByIssuer => "delegate-not-issued-by-issuer",
+            RejectionKind::DelegateNotValidNow => "delegate-not-valid-now",
+            RejectionKind::Expired => "expired",
+            RejectionKind::Malformed => "malformed",
+            RejectionKind::NonceMismatch => "nonce-mismatch",
+            RejectionKind::NotSuccessful => "not-successful",
+            RejectionKind::NotYetValid => "not-yet-valid",
+            RejectionKind::TooLarge => "too-large",
+            RejectionKind::UnknownSigner => "unknown-signer",
+            RejectionKind::UnsupportedType => "unsupported-type",
+            RejectionKind::WrongCertificate => "wrong-certificate",
+        }
+    }
+
+    /// True for "the responder could not answer now" (tryLater and the like), false for "an
+    /// answer came and failed verification".
+    pub fn is_unavailable(self) -> bool {
+        self == RejectionKind::NotSuccessful
     }
 }
 
@@ -200,7 +277,11 @@ pub fn verify_response(
 
 /// Whether `der` (a successful basic OCSP response, not verified) has a SingleResponse for `id`:
 /// to tell which certificate an operator-provided response file is about before verifying it.
-pub fn covers(der: &[u8], id: &CertIdentity, max_response_bytes: usize) -> Result<bool, Rejection> {
+pub(crate) fn covers(
+    der: &[u8],
+    id: &CertIdentity,
+    max_response_bytes: usize,
+) -> Result<bool, Rejection> {
     let data = read_basic_response(der, max_response_bytes)?.data()?;
     Ok(data.responses.iter().any(|r| id.matches(&r.cert_id)))
 }

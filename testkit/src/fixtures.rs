@@ -8,10 +8,10 @@ use crate::openssl::{reserve_port, OpensslResponder, ResponderConfig};
 use crate::pki::{IndexFiles, PemFiles, TestPki, TestPkiOptions};
 use crate::responder::OcspResponder;
 use crate::served_pki::serve_test_pki;
-use staplekit::config::ConfigLoader;
-use staplekit::ocsp::{Status, VerifiedResponse};
-use staplekit::report::{CertificateReport, FetchFailure, Outcome};
-use staplekit::{Chain, StaplingEngine};
+use staplekit::ConfigLoader;
+use staplekit::{CertificateReport, FetchFailure, Outcome};
+use staplekit::{Chain, Staple, StaplingEngine};
+use staplekit::{Status, VerifiedResponse};
 use tempfile::TempDir;
 
 /// The JDK client's `status_request` extension data.
@@ -164,4 +164,12 @@ pub fn failure(report: &CertificateReport) -> &FetchFailure {
 /// Whether a report line is a verified GOOD.
 pub fn is_good(report: &CertificateReport) -> bool {
     matches!(&report.outcome, Outcome::Verified(r) if r.status == Status::Good)
+}
+
+/// A staple's responses as owned bytes, one per certificate, leaf first: for comparisons.
+pub fn owned_responses(staple: &Staple) -> Vec<Option<Vec<u8>>> {
+    staple
+        .responses()
+        .map(|response| response.map(<[u8]>::to_vec))
+        .collect()
 }

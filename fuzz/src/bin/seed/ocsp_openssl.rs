@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use staplekit::ocsp::request::encode_request;
+use staplekit::internal::encode_request;
 use staplekit_testkit::openssl::run_bounded;
 use staplekit_testkit::pki::{IndexEntry, IndexStatus, RevocationReason};
 use staplekit_fuzz::ocsp_fixture::OcspFixture;

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use der::asn1::OctetString;
 use der::oid::db::rfc6960::ID_PKIX_OCSP_NONCE;
 use rcgen::{BasicConstraints, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-use staplekit::fetch::{HttpSettings, OcspHttpClient};
-use staplekit::ocsp::request::encode_request;
+use staplekit::internal::{HttpSettings, OcspHttpClient};
+use staplekit::internal::encode_request;
 use staplekit_testkit::responder::{
     Authority, CertState, Fault, OcspResponder, OcspResponseStatus, ResponderIdKind,
 };

@@ -1,6 +1,6 @@
 //! What each OCSP seed must do in the `ocsp_response` target, checked before it is written.
 
-use staplekit::ocsp::{verify_response, Status};
+use staplekit::{verify_response, Status};
 use staplekit_fuzz::ocsp_fixture::{policy, OcspFixture};
 
 use super::Error;
