@@ -24,31 +24,33 @@
 //! Java's `Character.digit` accepts) are not numbers here, and `ſ` does not match `s` in `false`.
 //! We warn where the JDK is silent (a dropped responder URI, a non-boolean `responderOverride`).
 
-pub mod defaults;
 mod define;
 mod error;
 pub mod java_number;
 mod loader;
+mod properties;
 mod properties_file;
+mod properties_macro;
 mod property;
 mod refresh_ratio;
-mod render;
 mod source;
 mod stapling_config;
 mod suggest;
+mod syntax;
 mod values;
 mod warning;
 
 pub use define::parse_define;
 pub use error::ConfigError;
 pub use loader::{ConfigEntry, ConfigLoader, LoadedConfig};
-pub use property::Property;
+pub use properties::{defaults, Property, StaplingConfig};
 pub use refresh_ratio::RefreshRatio;
 pub use source::ValueSource;
-pub use stapling_config::StaplingConfig;
 pub use warning::ConfigWarning;
 
 #[cfg(test)]
 mod loader_refresh_tests;
 #[cfg(test)]
 mod loader_tests;
+#[cfg(test)]
+mod render_tests;
