@@ -53,4 +53,6 @@ mod loader_refresh_tests;
 #[cfg(test)]
 mod loader_tests;
 #[cfg(test)]
+mod readme_tests;
+#[cfg(test)]
 mod render_tests;
