@@ -264,23 +264,4 @@ mod tests {
             }
         }
     }
-
-    #[test]
-    fn the_bounded_properties_are_the_staplekit_integers() {
-        let bounded: Vec<_> = Property::ALL
-            .into_iter()
-            .filter(|p| p.accepted_range().is_some())
-            .collect();
-        assert_eq!(
-            bounded,
-            [
-                Property::FetchThreads,
-                Property::MaxResponseBytes,
-                Property::ClockSkew,
-                Property::RetryDelay,
-                Property::RetryMaxDelay,
-                Property::RefreshConcurrency,
-            ]
-        );
-    }
 }
