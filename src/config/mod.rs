@@ -5,6 +5,11 @@
 //! edge values (see [`StaplingConfig`]); the only deliberate difference in defaults is
 //! `jdk.tls.server.enableStatusRequestExtension`, true here.
 //!
+//! Every property is one row of the table in `properties.rs`: its key, typed default, accepted
+//! range, description, reading and rendering. A new property is a new row there (and in the
+//! README's Properties table, which a test compares with it); a new kind of value is a new
+//! `Syntax` in `syntax.rs`, built on an interpreter in `values/`.
+//!
 //! How values are read:
 //! - Numbers use Java's `Integer.decode`/`Long.decode` syntax ([`java_number`]), untrimmed, as the
 //!   JDK's `Integer.getInteger` reads system properties. The one fractional value,
