@@ -1,25 +1,14 @@
 //! Loading the configuration: overrides over the properties file over defaults.
 
 use std::collections::HashMap;
-use std::ops::RangeInclusive;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use crate::config::defaults;
 use crate::config::error::ConfigError;
+use crate::config::properties::{resolve, Property, StaplingConfig};
 use crate::config::properties_file::PropertiesFile;
-use crate::config::property::Property;
 use crate::config::source::ValueSource;
-use crate::config::stapling_config::StaplingConfig;
 use crate::config::suggest::{is_unknown_own_key, suggest};
-use crate::config::values::flag::{boolean_or_default, parse_boolean, strict_flag};
-use crate::config::values::list::extension_list;
-use crate::config::values::number::{bounded, cache_lifetime, cache_size, response_timeout};
-use crate::config::values::ocsp_timeout::ocsp_timeout;
-use crate::config::values::path::{resolve_path, resolve_path_list};
-use crate::config::values::ratio::refresh_ratio;
-use crate::config::values::uri::responder_uri;
-use crate::config::values::Interpreted;
+use crate::config::syntax::{Refusal, Syntax};
 use crate::config::warning::ConfigWarning;
 
 /// Builds a [`StaplingConfig`] from an optional `java.security`-format file and overrides.
@@ -108,7 +97,7 @@ impl ConfigLoader {
             warnings: Vec::new(),
         };
         resolver.warn_unknown_keys();
-        let config = resolver.resolve()?;
+        let config = resolve(&mut resolver)?;
         let entries = Property::ALL
             .into_iter()
             .map(|p| ConfigEntry {
@@ -128,8 +117,9 @@ impl ConfigLoader {
     }
 }
 
-/// The state of one load: where raw values come from, and what has been found so far.
-struct Resolver<'a> {
+/// The state of one load: where raw values come from, and what has been found so far. The table's
+/// `resolve` drives it, one property at a time.
+pub(crate) struct Resolver<'a> {
     file: Option<&'a PropertiesFile>,
     overrides: &'a [(String, String)],
     /// The source of each property that was set somewhere.
@@ -138,130 +128,70 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    /// Interprets every property in listing order, so that warnings come in that order too.
-    fn resolve(&mut self) -> Result<StaplingConfig, ConfigError> {
-        let connect_default = defaults::OCSP_CONNECT_TIMEOUT;
-        let read_default = defaults::OCSP_READ_TIMEOUT;
-        let use_get_default = defaults::OCSP_USE_GET;
-        let server_enabled = self.flag(Property::ServerEnabled, defaults::SERVER_ENABLED)?;
-        let client_enabled = self.flag(Property::ClientEnabled, defaults::CLIENT_ENABLED)?;
-        let response_timeout = self.value(
-            Property::ResponseTimeout,
-            defaults::RESPONSE_TIMEOUT,
-            response_timeout,
-        );
-        let cache_size = self.value(Property::CacheSize, defaults::CACHE_SIZE, cache_size);
-        let cache_lifetime = self.value(
-            Property::CacheLifetime,
-            defaults::CACHE_LIFETIME,
-            cache_lifetime,
-        );
-        let responder_uri = self.value(Property::ResponderUri, None, responder_uri);
-        let responder_override = self.value(
-            Property::ResponderOverride,
-            defaults::RESPONDER_OVERRIDE,
-            parse_boolean,
-        );
-        let ignore_extensions = self.value(
-            Property::IgnoreExtensions,
-            defaults::IGNORE_EXTENSIONS,
-            parse_boolean,
-        );
-        let ocsp_connect_timeout =
-            self.value(Property::OcspConnectTimeout, connect_default, |raw| {
-                ocsp_timeout(raw, connect_default)
-            });
-        let ocsp_read_timeout = self.value(Property::OcspReadTimeout, read_default, |raw| {
-            ocsp_timeout(raw, read_default)
-        });
-        let ocsp_use_get = self.value(Property::OcspUseGet, use_get_default, |raw| {
-            boolean_or_default(raw, use_get_default)
-        });
-        let disabled_extensions = self.value(Property::DisabledExtensions, Vec::new(), |raw| {
-            Interpreted::ok(extension_list(raw))
-        });
-        let issuers_file = self.path(Property::IssuersFile)?;
-        // u32 -> usize is lossless on every target this crate builds for (32 and 64 bit).
-        let fetch_threads = self.bounded(
-            Property::FetchThreads,
-            &defaults::FETCH_THREADS_RANGE,
-            defaults::FETCH_THREADS,
-        ) as usize;
-        let max_response_bytes = self.bounded(
-            Property::MaxResponseBytes,
-            &defaults::MAX_RESPONSE_BYTES_RANGE,
-            defaults::MAX_RESPONSE_BYTES,
-        ) as usize;
-        let clock_skew = Duration::from_secs(u64::from(self.bounded(
-            Property::ClockSkew,
-            &defaults::CLOCK_SKEW_SECS_RANGE,
-            defaults::CLOCK_SKEW_SECS,
-        )));
-        let refresh_ratio = self.value(
-            Property::RefreshRatio,
-            defaults::REFRESH_RATIO,
-            refresh_ratio,
-        );
-        let (retry_delay, retry_max_delay) = self.retry_delays();
-        let refresh_concurrency = self.bounded(
-            Property::RefreshConcurrency,
-            &defaults::REFRESH_CONCURRENCY_RANGE,
-            defaults::REFRESH_CONCURRENCY,
-        ) as usize;
-        let cache_dir = self.path(Property::CacheDir)?;
-        let response_files = self.path_list(Property::ResponseFiles)?;
-        Ok(StaplingConfig {
-            server_enabled,
-            client_enabled,
-            response_timeout,
-            cache_size,
-            cache_lifetime,
-            responder_uri,
-            responder_override,
-            ignore_extensions,
-            ocsp_connect_timeout,
-            ocsp_read_timeout,
-            ocsp_use_get,
-            disabled_extensions,
-            issuers_file,
-            fetch_threads,
-            max_response_bytes,
-            clock_skew,
-            refresh_ratio,
-            retry_delay,
-            retry_max_delay,
-            refresh_concurrency,
-            cache_dir,
-            response_files,
-        })
-    }
-
-    /// `retryDelay` and `retryMaxDelay`; a cap below the first delay is raised to it, with a
-    /// warning on `retryMaxDelay` (even when that is the default: the fix is to set it).
-    fn retry_delays(&mut self) -> (Duration, Duration) {
-        let range = &defaults::RETRY_DELAY_MS_RANGE;
-        let delay = self.bounded(Property::RetryDelay, range, defaults::RETRY_DELAY_MS);
-        let mut max_delay =
-            self.bounded(Property::RetryMaxDelay, range, defaults::RETRY_MAX_DELAY_MS);
-        if max_delay < delay {
-            let property = Property::RetryMaxDelay;
-            let (value, source) = match self.raw(property) {
-                Some((raw, source)) => (raw.to_owned(), source),
-                None => (max_delay.to_string(), ValueSource::Default),
-            };
+    /// Looks `property` up and reads it with `syntax`; unset means `default`. Records where it
+    /// was found and any warning; a value the syntax refuses stops the load.
+    pub(crate) fn read<S: Syntax>(
+        &mut self,
+        property: Property,
+        syntax: &S,
+        default: S::Value,
+    ) -> Result<S::Value, ConfigError> {
+        let Some((raw, source)) = self.raw(property) else {
+            return Ok(default);
+        };
+        let interpreted = match syntax.read(raw, &source, &default) {
+            Ok(interpreted) => interpreted,
+            Err(Refusal::NotAFlag) => {
+                return Err(ConfigError::InvalidFlag {
+                    key: property.key(),
+                    value: raw.to_owned(),
+                    origin: source,
+                })
+            }
+            Err(Refusal::ResolvePath { path, error }) => {
+                return Err(ConfigError::ResolvePath {
+                    key: property.key(),
+                    path,
+                    origin: source,
+                    source: error,
+                })
+            }
+        };
+        if let Some(problem) = interpreted.problem {
             self.warnings.push(ConfigWarning::Replaced {
                 key: property.key(),
-                value,
-                source,
-                problem: format!(
-                    "is below {} ({delay} ms); using {delay}",
-                    Property::RetryDelay.key()
-                ),
+                value: raw.to_owned(),
+                source: source.clone(),
+                problem,
             });
-            max_delay = delay;
         }
-        let millis = |ms: u32| Duration::from_millis(u64::from(ms));
-        (millis(delay), millis(max_delay))
+        self.sources.insert(property, source);
+        Ok(interpreted.value)
+    }
+
+    /// The rule after `retryMaxDelay`: a cap below the first delay is raised to it, with a
+    /// warning on `retryMaxDelay` (even when that is the default: the fix is to set it).
+    pub(crate) fn raise_retry_max_delay(&mut self, config: &mut StaplingConfig) {
+        let delay = config.retry_delay;
+        if config.retry_max_delay >= delay {
+            return;
+        }
+        let property = Property::RetryMaxDelay;
+        let (value, source) = match self.raw(property) {
+            Some((raw, source)) => (raw.to_owned(), source),
+            None => (config.value_text(property), ValueSource::Default),
+        };
+        let delay_text = config.value_text(Property::RetryDelay);
+        self.warnings.push(ConfigWarning::Replaced {
+            key: property.key(),
+            value,
+            source,
+            problem: format!(
+                "is below {} ({delay_text} ms); using {delay_text}",
+                Property::RetryDelay.key()
+            ),
+        });
+        config.retry_max_delay = delay;
     }
 
     /// The raw value of `property` and where it was found: the last override, else the file.
@@ -273,80 +203,6 @@ impl<'a> Resolver<'a> {
         let file = self.file?;
         file.get(key)
             .map(|value| (value, ValueSource::File(file.path.clone())))
-    }
-
-    /// Looks `property` up and interprets it, recording its source and any warning.
-    fn value<T>(
-        &mut self,
-        property: Property,
-        default: T,
-        interpret: impl FnOnce(&str) -> Interpreted<T>,
-    ) -> T {
-        let Some((raw, source)) = self.raw(property) else {
-            return default;
-        };
-        let interpreted = interpret(raw);
-        if let Some(problem) = interpreted.problem {
-            self.warnings.push(ConfigWarning::Replaced {
-                key: property.key(),
-                value: raw.to_owned(),
-                source: source.clone(),
-                problem,
-            });
-        }
-        self.sources.insert(property, source);
-        interpreted.value
-    }
-
-    /// An `enableStatusRequestExtension` flag: anything but `true`/`false` is an error.
-    fn flag(&mut self, property: Property, default: bool) -> Result<bool, ConfigError> {
-        let Some((raw, source)) = self.raw(property) else {
-            return Ok(default);
-        };
-        let value = strict_flag(raw).ok_or_else(|| ConfigError::InvalidFlag {
-            key: property.key(),
-            value: raw.to_owned(),
-            origin: source.clone(),
-        })?;
-        self.sources.insert(property, source);
-        Ok(value)
-    }
-
-    /// A staplekit integer that must lie in `range`, else `default` with a warning.
-    fn bounded(&mut self, property: Property, range: &RangeInclusive<u32>, default: u32) -> u32 {
-        self.value(property, default, |raw| bounded(raw, range, default))
-    }
-
-    /// A path property, resolved against where it was written; empty means none.
-    fn path(&mut self, property: Property) -> Result<Option<PathBuf>, ConfigError> {
-        let Some((raw, source)) = self.raw(property) else {
-            return Ok(None);
-        };
-        let path = resolve_path(raw, &source).map_err(|e| ConfigError::ResolvePath {
-            key: property.key(),
-            path: PathBuf::from(raw),
-            origin: source.clone(),
-            source: e,
-        })?;
-        self.sources.insert(property, source);
-        Ok(path)
-    }
-
-    /// A comma-separated path list property, each item resolved like [`Resolver::path`]; empty
-    /// items are skipped with a warning.
-    fn path_list(&mut self, property: Property) -> Result<Vec<PathBuf>, ConfigError> {
-        let Some((raw, source)) = self.raw(property) else {
-            return Ok(Vec::new());
-        };
-        let interpreted =
-            resolve_path_list(raw, &source).map_err(|(item, e)| ConfigError::ResolvePath {
-                key: property.key(),
-                path: PathBuf::from(item),
-                origin: source.clone(),
-                source: e,
-            })?;
-        // Already interpreted; `value` records the source and turns a problem into a warning.
-        Ok(self.value(property, Vec::new(), |_| interpreted))
     }
 
     /// Warns about keys under our prefixes that no property has: file keys first, then overrides.

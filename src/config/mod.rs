@@ -5,6 +5,11 @@
 //! edge values (see [`StaplingConfig`]); the only deliberate difference in defaults is
 //! `jdk.tls.server.enableStatusRequestExtension`, true here.
 //!
+//! Every property is one row of the table in `properties.rs`: its key, typed default, accepted
+//! range, description, reading and rendering. A new property is a new row there (and in the
+//! README's Properties table, which a test compares with it); a new kind of value is a new
+//! `Syntax` in `syntax.rs`, built on an interpreter in `values/`.
+//!
 //! How values are read:
 //! - Numbers use Java's `Integer.decode`/`Long.decode` syntax ([`java_number`]), untrimmed, as the
 //!   JDK's `Integer.getInteger` reads system properties. The one fractional value,
@@ -24,31 +29,36 @@
 //! Java's `Character.digit` accepts) are not numbers here, and `ſ` does not match `s` in `false`.
 //! We warn where the JDK is silent (a dropped responder URI, a non-boolean `responderOverride`).
 
-pub(crate) mod defaults;
 mod define;
 mod error;
 pub mod java_number;
 mod loader;
+mod properties;
 mod properties_file;
+mod properties_macro;
 mod property;
 mod refresh_ratio;
-mod render;
 mod source;
 mod stapling_config;
 mod suggest;
+mod syntax;
 mod values;
 mod warning;
 
 pub use define::parse_define;
 pub use error::ConfigError;
 pub use loader::{ConfigEntry, ConfigLoader, LoadedConfig};
-pub use property::Property;
+pub(crate) use properties::defaults;
+pub use properties::{Property, StaplingConfig};
 pub use refresh_ratio::RefreshRatio;
 pub use source::ValueSource;
-pub use stapling_config::StaplingConfig;
 pub use warning::ConfigWarning;
 
 #[cfg(test)]
 mod loader_refresh_tests;
 #[cfg(test)]
 mod loader_tests;
+#[cfg(test)]
+mod readme_tests;
+#[cfg(test)]
+mod render_tests;

@@ -16,6 +16,9 @@ const NANOS_PER_SEC: u128 = 1_000_000_000;
 pub struct RefreshRatio(u32);
 
 impl RefreshRatio {
+    /// One half: renew a response halfway through its validity (the default).
+    pub const HALF: RefreshRatio = RefreshRatio(PPM_ONE / 2);
+
     /// The ratio `ppm / 1_000_000`; `None` unless `0 < ppm <= 1_000_000`.
     pub const fn from_parts_per_million(ppm: u32) -> Option<RefreshRatio> {
         if ppm == 0 || ppm > PPM_ONE {

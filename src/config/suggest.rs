@@ -1,6 +1,6 @@
 //! Spotting unknown keys in our namespaces and suggesting the known key that was meant.
 
-use crate::config::property::Property;
+use crate::config::properties::Property;
 
 /// Key prefixes we own: an unknown key under one of these is most likely a typo. Other keys are
 /// ignored silently, since a real `java.security` file has hundreds of them.

@@ -1,0 +1,267 @@
+//! The table of every property: one row each, in listing order.
+//!
+//! Adding a property is adding a row here (and the same row to the README's Properties table,
+//! which a test compares with this one); the key, default, accepted range, description, parsing,
+//! rendering, the [`StaplingConfig`] field and the `config` listing all come from the row. The row
+//! format is described in `properties_macro.rs`; a new kind of value needs a [`Syntax`] in
+//! `syntax.rs`.
+
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::config::error::ConfigError;
+use crate::config::loader::Resolver;
+use crate::config::properties_macro::properties;
+use crate::config::refresh_ratio::RefreshRatio;
+use crate::config::syntax::{
+    Bounded, CacheLifetime, CacheSize, Count, ExtensionList, Flag, Millis, OcspTimeout, Ratio,
+    RelativePath, RelativePathList, ResponderUrl, ResponseTimeout, Seconds, Syntax,
+};
+
+properties! {
+    /// the server staples. Defaults to **true**, unlike the JDK (false): staplekit exists to
+    /// staple, so it staples unless told not to.
+    server_enabled: bool {
+        property: ServerEnabled,
+        key: "jdk.tls.server.enableStatusRequestExtension",
+        default: SERVER_ENABLED = true,
+        syntax: Flag::Strict,
+        about: "Server staples OCSP responses (true/false only; staplekit defaults to true, the JDK to false)",
+    }
+
+    /// a client asks for staples. Default true.
+    client_enabled: bool {
+        property: ClientEnabled,
+        key: "jdk.tls.client.enableStatusRequestExtension",
+        default: CLIENT_ENABLED = true,
+        syntax: Flag::Strict,
+        about: "Client asks for stapled OCSP responses (true/false only)",
+    }
+
+    /// how long a handshake waits for all its OCSP fetches together. Default 5000 ms. Zero is
+    /// valid: only responses already cached are stapled.
+    response_timeout: Duration {
+        property: ResponseTimeout,
+        key: "jdk.tls.stapling.responseTimeout",
+        default: RESPONSE_TIMEOUT = Duration::from_millis(5000),
+        syntax: ResponseTimeout,
+        about: "Milliseconds a handshake waits for all its OCSP fetches; 0 = staple cache hits only; negative or unparseable = the default",
+    }
+
+    /// maximum cached responses. Default 256. **0 means unbounded.**
+    cache_size: usize {
+        property: CacheSize,
+        key: "jdk.tls.stapling.cacheSize",
+        default: CACHE_SIZE = 256,
+        syntax: CacheSize,
+        about: "Maximum cached OCSP responses; 0 or less = unbounded; unparseable = the default",
+    }
+
+    /// the longest a response stays cached (it also leaves at its nextUpdate). Default 3600 s.
+    /// **Zero means no time limit, and then responses without a nextUpdate are not cached at
+    /// all.**
+    cache_lifetime: Duration {
+        property: CacheLifetime,
+        key: "jdk.tls.stapling.cacheLifetime",
+        default: CACHE_LIFETIME = Duration::from_secs(3600),
+        syntax: CacheLifetime,
+        about: "Seconds a cached response lives at most; 0 or less = no limit, and responses without nextUpdate are not cached",
+    }
+
+    /// the default responder, an absolute http/https URL. Used when a certificate names no OCSP
+    /// responder, or always with `responder_override`.
+    responder_uri: Option<Url> {
+        property: ResponderUri,
+        key: "jdk.tls.stapling.responderURI",
+        default: RESPONDER_URI = None,
+        syntax: ResponderUrl,
+        about: "Default OCSP responder (absolute http/https URL), used when a certificate names none; empty or invalid = none",
+    }
+
+    /// use `responder_uri` even for certificates that name their own responder. Default false.
+    responder_override: bool {
+        property: ResponderOverride,
+        key: "jdk.tls.stapling.responderOverride",
+        default: RESPONDER_OVERRIDE = false,
+        syntax: Flag::TrueOnly,
+        about: "Use responderURI even when the certificate names an OCSP responder",
+    }
+
+    /// do not forward the client's OCSP request extensions (such as a nonce) to the responder.
+    /// Default false.
+    ignore_extensions: bool {
+        property: IgnoreExtensions,
+        key: "jdk.tls.stapling.ignoreExtensions",
+        default: IGNORE_EXTENSIONS = false,
+        syntax: Flag::TrueOnly,
+        about: "Do not forward the client's OCSP request extensions (e.g. nonce) to the responder; then the cache is used for them too",
+    }
+
+    /// connect timeout of one OCSP fetch. Default 15 s. Zero means no limit for this phase, as
+    /// for Java's `URLConnection`.
+    ocsp_connect_timeout: Duration {
+        property: OcspConnectTimeout,
+        key: "com.sun.security.ocsp.timeout",
+        default: OCSP_CONNECT_TIMEOUT = Duration::from_secs(15),
+        syntax: OcspTimeout,
+        about: "OCSP connect timeout per fetch: number with suffix ms or s, bare number = seconds; 0 = no limit",
+    }
+
+    /// read timeout of one OCSP fetch. Default 15 s. Zero means no limit for this phase, as for
+    /// Java's `URLConnection`.
+    ocsp_read_timeout: Duration {
+        property: OcspReadTimeout,
+        key: "com.sun.security.ocsp.readtimeout",
+        default: OCSP_READ_TIMEOUT = Duration::from_secs(15),
+        syntax: OcspTimeout,
+        about: "OCSP read timeout per fetch: number with suffix ms or s, bare number = seconds; 0 = no limit",
+    }
+
+    /// send requests whose URL is at most 255 characters with HTTP GET (else POST). Default
+    /// true.
+    ocsp_use_get: bool {
+        property: OcspUseGet,
+        key: "com.sun.security.ocsp.useget",
+        default: OCSP_USE_GET = true,
+        syntax: Flag::OrDefault,
+        about: "Use HTTP GET for OCSP requests whose URL is at most 255 characters, else POST",
+    }
+
+    /// TLS extension names the server does not use, trimmed, case as written. Default empty.
+    disabled_extensions: Vec<String> {
+        property: DisabledExtensions,
+        key: "jdk.tls.server.disableExtensions",
+        default: DISABLED_EXTENSIONS = Vec::new(),
+        syntax: ExtensionList,
+        about: "Comma-separated TLS extensions the server does not use (status_request, status_request_v2 turn those off)",
+    }
+
+    /// an absolute path to a PEM file of issuer certificates that the chain sent does not
+    /// contain. Not read here.
+    issuers_file: Option<PathBuf> {
+        property: IssuersFile,
+        key: "staplekit.stapling.issuers",
+        default: ISSUERS_FILE = None,
+        syntax: RelativePath,
+        about: "PEM file of issuer certificates the chain sent does not contain (relative to the properties file)",
+    }
+
+    /// threads fetching OCSP responses, 1 to 256. Default 8, the size of the JDK's fetch pool.
+    fetch_threads: usize {
+        property: FetchThreads,
+        key: "staplekit.stapling.fetchThreads",
+        default: FETCH_THREADS = 8,
+        syntax: Bounded { unit: Count, range: 1..=256 },
+        about: "Threads fetching OCSP responses (1 to 256)",
+    }
+
+    /// the largest OCSP response body accepted, 1 byte to 16 MiB. Default 65536.
+    max_response_bytes: usize {
+        property: MaxResponseBytes,
+        key: "staplekit.stapling.maxResponseBytes",
+        default: MAX_RESPONSE_BYTES = 65536,
+        syntax: Bounded { unit: Count, range: 1..=16 * 1024 * 1024 },
+        about: "Largest OCSP response accepted from a responder, in bytes (1 to 16777216)",
+    }
+
+    /// clock difference tolerated when judging a response's thisUpdate and nextUpdate, 0 to
+    /// 86400 s. Default 300 s.
+    clock_skew: Duration {
+        property: ClockSkew,
+        key: "staplekit.stapling.clockSkew",
+        default: CLOCK_SKEW = Duration::from_secs(300),
+        syntax: Bounded { unit: Seconds, range: 0..=86400 },
+        about: "Seconds of clock difference tolerated for thisUpdate and a delegated signer's validity; nextUpdate is strict (0 to 86400)",
+    }
+
+    /// the share of a response's validity after which the background refresher renews it, above
+    /// 0 and at most 1. Default 0.5.
+    refresh_ratio: RefreshRatio {
+        property: RefreshRatio,
+        key: "staplekit.stapling.refreshRatio",
+        default: REFRESH_RATIO = RefreshRatio::HALF,
+        syntax: Ratio,
+        about: "Share of a response's validity after which the background refresher renews it: a decimal above 0, at most 1 (e.g. 0.5; 1 = at expiry)",
+    }
+
+    /// the wait before the first retry after a failed background fetch; it doubles after each
+    /// further failure up to `retry_max_delay`. 1 ms to 1 day. Default 10 s.
+    retry_delay: Duration {
+        property: RetryDelay,
+        key: "staplekit.stapling.retryDelay",
+        default: RETRY_DELAY = Duration::from_millis(10_000),
+        syntax: Bounded { unit: Millis, range: 1..=86_400_000 },
+        about: "Milliseconds before the first retry of a failed background fetch, doubled after each further failure up to retryMaxDelay (1 to 86400000)",
+    }
+
+    /// the cap of the retry backoff, 1 ms to 1 day, and never below `retry_delay` (the loader
+    /// raises it and warns). Default 600 s.
+    retry_max_delay: Duration {
+        property: RetryMaxDelay,
+        key: "staplekit.stapling.retryMaxDelay",
+        default: RETRY_MAX_DELAY = Duration::from_millis(600_000),
+        syntax: Bounded { unit: Millis, range: 1..=86_400_000 },
+        about: "Longest wait between retries of a failed background fetch, in milliseconds (1 to 86400000; raised to retryDelay if below it)",
+        then: Resolver::raise_retry_max_delay,
+    }
+
+    /// the most background fetches in flight at once, 1 to 256. Default 4.
+    refresh_concurrency: usize {
+        property: RefreshConcurrency,
+        key: "staplekit.stapling.refreshConcurrency",
+        default: REFRESH_CONCURRENCY = 4,
+        syntax: Bounded { unit: Count, range: 1..=256 },
+        about: "Most background OCSP fetches in flight at once (1 to 256)",
+    }
+
+    /// an absolute path to a directory where verified responses of registered chains are kept
+    /// across restarts. Default none. Not created or read here.
+    cache_dir: Option<PathBuf> {
+        property: CacheDir,
+        key: "staplekit.stapling.cacheDir",
+        default: CACHE_DIR = None,
+        syntax: RelativePath,
+        about: "Directory keeping verified responses of registered chains across restarts (relative to the properties file); unset = none kept",
+    }
+
+    /// absolute paths of operator-provided DER OCSP responses (as `openssl ocsp -respout` writes
+    /// them), each matched to a registered certificate by its CertID. Default empty. Not read
+    /// here.
+    response_files: Vec<PathBuf> {
+        property: ResponseFiles,
+        key: "staplekit.stapling.responseFile",
+        default: RESPONSE_FILES = Vec::new(),
+        syntax: RelativePathList,
+        about: "Comma-separated DER OCSP response files from the operator (e.g. openssl ocsp -respout), matched to certificates by CertID (relative to the properties file)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{ConfigLoader, Property, StaplingConfig};
+
+    #[test]
+    fn every_default_reads_back_as_itself_without_a_warning() {
+        // Also shows every bounded default lies in its range, which `syntax::Unit::steps` relies on.
+        let loaded = ConfigLoader::new()
+            .set_all(Property::ALL.map(|p| (p.key(), p.default_text())))
+            .load()
+            .expect("the defaults load");
+        let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(loaded.config, StaplingConfig::default());
+    }
+
+    #[test]
+    fn descriptions_state_the_accepted_range() {
+        for p in Property::ALL {
+            if let Some(range) = p.accepted_range() {
+                let text = format!("{} to {}", range.start(), range.end());
+                assert!(p.description().contains(&text), "{}: {text}", p.key());
+            }
+        }
+    }
+}
