@@ -13,12 +13,14 @@ pub mod fetch;
 pub mod ocsp;
 pub mod persist;
 pub mod report;
+#[cfg(feature = "rustls")]
+pub mod rustls;
 pub mod stats;
 pub mod tls;
 
+pub use background::ResponseSource;
 pub use chain::{Chain, ChainError};
 pub use config::StaplingConfig;
 pub use engine::{EngineError, Staple, StaplingEngine};
-pub use background::ResponseSource;
 pub use ocsp::{CertIdentity, RevocationInfo, Status};
 pub use tls::{Selection, TlsVersion};
