@@ -62,7 +62,10 @@ impl StaplingResolver {
     /// server's status_request support off, as the JDK's would be.
     pub fn new(engine: Arc<StaplingEngine>, identity: ServerIdentity) -> Self {
         let key = Arc::new(CertifiedKey::new(identity.certs, identity.key));
-        let door = Door::new(Arc::new(SingleCertAndKey::from(key.clone())), engine.clone());
+        let door = Door::new(
+            Arc::new(SingleCertAndKey::from(key.clone())),
+            engine.clone(),
+        );
         Self {
             door,
             engine,
