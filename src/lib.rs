@@ -36,7 +36,8 @@
 //!
 //! The engine has no `unsafe` code and knows nothing of Java, HTTP servers or command lines; the
 //! doors (the JNI bridge, the `staplekit` command) are crates of their own around it, and the
-//! rustls door is the `staplekit::rustls` module (feature `rustls`).
+//! rustls door is the `staplekit::rustls` module (feature `rustls`): a certificate resolver that
+//! staples.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, unreachable_pub)]
 
@@ -49,6 +50,8 @@ mod fetch;
 mod ocsp;
 mod persist;
 mod report;
+#[cfg(feature = "rustls")]
+pub mod rustls;
 mod stats;
 mod store;
 pub mod tls;

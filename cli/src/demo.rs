@@ -69,13 +69,15 @@ pub fn run(settings: &Settings) -> Result<ExitCode, CliError> {
     // As `serve` does: registered, fetched in the background. The demo waits for the first
     // fetches so that its first handshake has something to staple.
     let started = Instant::now();
-    let registration = engine.register(resolver.chain(), Some(&files.leaf_chain));
-    let states = wait_until_settled(
-        &engine,
-        resolver.chain(),
-        &registration,
-        one_fetch_wait(engine.config()),
-    );
+    let states = match resolver.register(&files.leaf_chain)? {
+        Some(registration) => wait_until_settled(
+            &engine,
+            resolver.chain(),
+            &registration,
+            one_fetch_wait(engine.config()),
+        ),
+        None => Vec::new(),
+    };
     say(format!(
         "first fetch: {} in {}",
         states

@@ -2,13 +2,12 @@
 //! fetches went (from the engine's statistics), or why the engine does not keep it stapled.
 //! Shared by `serve` (logged at start), `status` (printed) and `demo`.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use staplekit::CertificateStats;
 use staplekit::ChainCertificate;
 use staplekit::SkipReason;
 use staplekit::StaplingConfig;
-use staplekit::{verify_response, Expected, VerifiedResponse, VerifyPolicy};
 use staplekit::{Chain, RegisteredCertificate, Registration, StaplingEngine};
 
 /// How long to wait for fetches when an OCSP timeout is 0 (no limit): a command must end.
@@ -82,26 +81,4 @@ pub fn one_fetch_wait(config: &StaplingConfig) -> Duration {
     } else {
         config.ocsp_connect_timeout + config.ocsp_read_timeout
     }
-}
-
-/// Reads a response the engine hands out (it verified it already) to say what it says.
-pub fn read_back(
-    config: &StaplingConfig,
-    cert: &ChainCertificate,
-    der: &[u8],
-) -> Result<VerifiedResponse, String> {
-    let (Some(id), Some(issuer_der)) = (&cert.id, &cert.issuer_der) else {
-        return Err(format!("the issuer of {} is unknown", cert.subject));
-    };
-    let expected = Expected {
-        id,
-        issuer_der,
-        nonce: None,
-    };
-    let policy = VerifyPolicy {
-        now: SystemTime::now(),
-        clock_skew: config.clock_skew,
-        max_response_bytes: config.max_response_bytes,
-    };
-    verify_response(der, &expected, &policy).map_err(|rejection| rejection.to_string())
 }

@@ -1,4 +1,5 @@
-//! `staplekit serve`: a rustls TLS server (1.2 and 1.3) that staples through the engine.
+//! `staplekit serve`: a rustls TLS server (1.2 and 1.3) that staples through the engine, by the
+//! library's rustls door ([`staplekit::rustls::StaplingResolver`]).
 //!
 //! The chain is registered with the engine: its responses are fetched in the background and
 //! renewed before they go stale, and handshakes never wait for a responder. rustls staples the
@@ -36,8 +37,10 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CliError> 
 
     let leaf = resolver.chain().leaf().subject.clone();
     if resolver.stapling_enabled() {
-        let registration = engine.register(resolver.chain(), Some(&args.cert));
-        let states = chain_states(&engine, resolver.chain(), &registration);
+        let states = match resolver.register(&args.cert)? {
+            Some(registration) => chain_states(&engine, resolver.chain(), &registration),
+            None => Vec::new(),
+        };
         for state in &states {
             log_start_state(state);
         }

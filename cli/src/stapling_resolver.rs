@@ -1,21 +1,20 @@
-//! The rustls certificate resolver that staples through the engine.
-//!
-//! rustls staples the **leaf's** OCSP response only (`CertifiedKey::ocsp`), in the TLS 1.2
-//! CertificateStatus message or the TLS 1.3 leaf CertificateEntry, and only when the client sent
-//! `status_request`. Intermediates' responses, which the JDK staples with `status_request_v2` or in
-//! TLS 1.3, are never sent by this server.
+//! What each handshake of `serve` and `demo` was given, for the connection's reply: a thin
+//! recording layer over the library's rustls door, [`staplekit::rustls::StaplingResolver`],
+//! which does the stapling (rustls staples the leaf's response only, to clients that sent
+//! `status_request`; see its documentation).
 
 use std::cell::RefCell;
+use std::path::Path;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use rustls::pki_types::CertificateDer;
 use rustls::server::{ClientHello, ResolvesServerCert};
-use rustls::sign::{CertifiedKey, SigningKey};
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use staplekit::rfc3339;
-use staplekit::{Chain, StaplingEngine};
+use staplekit::rustls::StaplingResolver as Door;
+use staplekit::{Chain, Registration, StaplingEngine};
 
-use super::registered::read_back;
 use super::server_identity::ServerIdentity;
+use super::CliError;
 
 thread_local! {
     /// What [`StaplingResolver::resolve`] last returned on this thread. rustls resolves on the
@@ -24,15 +23,15 @@ thread_local! {
     static LAST_RESOLVED: RefCell<Option<Arc<Resolved>>> = const { RefCell::new(None) };
 }
 
-/// Hands rustls the chain, the key and the engine's current leaf response for every handshake,
-/// so a refreshed response is picked up without a restart.
+/// The library's door around one chain and key, remembering per thread what it gave.
 pub struct StaplingResolver {
+    door: Door,
     engine: Arc<StaplingEngine>,
     chain: Chain,
-    certs: Vec<CertificateDer<'static>>,
-    key: Arc<dyn SigningKey>,
-    stapling_enabled: bool,
-    /// The latest result, reused while the engine returns the same response bytes.
+    /// The chain and key as loaded, without a response.
+    key: Arc<CertifiedKey>,
+    /// The latest description, reused while the door returns the same `CertifiedKey` (it does
+    /// while the response is unchanged).
     current: RwLock<Option<Arc<Resolved>>>,
 }
 
@@ -57,24 +56,39 @@ pub struct LeafStaple {
 }
 
 impl StaplingResolver {
-    /// A resolver for this identity. Stapling is off when the configuration turns the server's
-    /// status_request support off, as the JDK's would be.
+    /// A resolver for this identity. The chain is registered by [`StaplingResolver::register`],
+    /// or else by its first handshake. Stapling is off when the configuration turns the
+    /// server's status_request support off, as the JDK's would be.
     pub fn new(engine: Arc<StaplingEngine>, identity: ServerIdentity) -> Self {
-        let config = engine.config();
-        let stapling_enabled = config.server_enabled && !config.status_request_disabled();
+        let key = Arc::new(CertifiedKey::new(identity.certs, identity.key));
+        let door = Door::new(
+            Arc::new(SingleCertAndKey::from(key.clone())),
+            engine.clone(),
+        );
         Self {
+            door,
             engine,
             chain: identity.chain,
-            certs: identity.certs,
-            key: identity.key,
-            stapling_enabled,
+            key,
             current: RwLock::new(None),
         }
     }
 
+    /// Registers the chain with the engine now, reading `<chain_file>.ors`: its responses are
+    /// fetched in the background and handshakes never wait for them.
+    /// `None` when stapling is off (nothing is registered).
+    pub fn register(&self, chain_file: &Path) -> Result<Option<Registration>, CliError> {
+        self.door
+            .register(&self.key, Some(chain_file))
+            .map_err(|source| CliError::ChainFile {
+                path: chain_file.to_owned(),
+                source,
+            })
+    }
+
     /// Whether handshakes get the leaf's response at all.
     pub fn stapling_enabled(&self) -> bool {
-        self.stapling_enabled
+        self.door.stapling_enabled()
     }
 
     /// The chain served.
@@ -87,54 +101,38 @@ impl StaplingResolver {
         LAST_RESOLVED.with(|last| last.borrow_mut().take())
     }
 
-    /// The certified key for the engine's current leaf response. `serve` and `demo` register
-    /// the chain, so this never waits: the response held, or none while the first fetch is
-    /// under way (a chain not registered would wait up to `jdk.tls.stapling.responseTimeout`,
-    /// as the JDK blocks the handshake on a cache miss).
-    fn current(&self) -> Arc<Resolved> {
-        let response = if self.stapling_enabled {
-            self.engine.leaf_response(&self.chain)
-        } else {
-            None
-        };
+    /// `key` with what its response says, described once per `CertifiedKey` the door gives.
+    fn describe(&self, key: Arc<CertifiedKey>) -> Arc<Resolved> {
         let current = self
             .current
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        if let Some(current) = current {
-            if current.key.ocsp.as_deref() == response.as_deref() {
-                return current;
-            }
+        if let Some(current) = current.filter(|c| Arc::ptr_eq(&c.key, &key)) {
+            return current;
         }
-        let resolved = Arc::new(self.build(response.as_deref()));
+        let leaf = key.ocsp.as_ref().map(|_| self.leaf_staple());
+        let resolved = Arc::new(Resolved { key, leaf });
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(resolved.clone());
         resolved
     }
 
-    fn build(&self, response: Option<&[u8]>) -> Resolved {
-        let mut key = CertifiedKey::new(self.certs.clone(), self.key.clone());
-        key.ocsp = response.map(<[u8]>::to_vec);
-        Resolved {
-            key: Arc::new(key),
-            leaf: response.map(|der| self.describe(der)),
-        }
-    }
-
-    /// Reads the response again (the engine verified it before handing it out) to say what it
-    /// says.
-    fn describe(&self, der: &[u8]) -> LeafStaple {
-        match read_back(self.engine.config(), self.chain.leaf(), der) {
-            Ok(response) => LeafStaple {
-                status: response.status.name().into(),
-                this_update: rfc3339(response.this_update),
-                next_update: response
-                    .next_update
-                    .map(rfc3339)
-                    .unwrap_or_else(|| "none".into()),
+    /// What the stapled response says, from the engine's statistics of the leaf (which
+    /// describe the response it holds: the one just stapled, unless a refresh replaced it since).
+    fn leaf_staple(&self) -> LeafStaple {
+        let held = self.chain.leaf().id.as_ref().and_then(|id| {
+            let stats = self.engine.stats();
+            let leaf = stats.certificate(id)?;
+            Some((leaf.status?, leaf.this_update?, leaf.next_update))
+        });
+        match held {
+            Some((status, this_update, next_update)) => LeafStaple {
+                status: status.name().into(),
+                this_update: rfc3339(this_update),
+                next_update: next_update.map_or_else(|| "none".into(), rfc3339),
             },
-            Err(reason) => LeafStaple {
-                status: format!("unreadable ({reason})"),
+            None => LeafStaple {
+                status: "not registered".into(),
                 this_update: "-".into(),
                 next_update: "-".into(),
             },
@@ -143,8 +141,8 @@ impl StaplingResolver {
 }
 
 impl ResolvesServerCert for StaplingResolver {
-    fn resolve(&self, _client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        let resolved = self.current();
+    fn resolve(&self, client_hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let resolved = self.describe(self.door.resolve(client_hello)?);
         let key = resolved.key.clone();
         LAST_RESOLVED.with(|last| *last.borrow_mut() = Some(resolved));
         Some(key)
@@ -155,7 +153,7 @@ impl std::fmt::Debug for StaplingResolver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StaplingResolver")
             .field("leaf", &self.chain.leaf().subject)
-            .field("stapling_enabled", &self.stapling_enabled)
+            .field("door", &self.door)
             .finish_non_exhaustive()
     }
 }

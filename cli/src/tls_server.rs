@@ -1,7 +1,7 @@
 //! The TLS server of `staplekit serve` and `staplekit demo`: rustls (TLS 1.2 and 1.3, ring),
 //! stapling the leaf's OCSP response through the engine, one thread per connection.
 //!
-//! rustls staples the leaf's response only (see [`super::stapling_resolver`]).
+//! rustls staples the leaf's response only (see [`staplekit::rustls`]).
 
 use std::collections::HashMap;
 use std::io;
