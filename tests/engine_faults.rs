@@ -8,7 +8,6 @@
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::{verify_response, Expected, Status, VerifyPolicy};
 use staplekit::{Chain, FetchOutcome, StaplingEngine, TransportKind};
 use staplekit_testkit::fixtures::*;
@@ -25,15 +24,6 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
 /// How long a handshake for a registered chain may take: it never waits on a responder, so this
 /// only absorbs scheduling on a busy machine; every fault below holds requests longer.
 const NO_WAIT: Duration = Duration::from_millis(250);
-
-fn v1_hello() -> ClientStatusRequest<'static> {
-    ClientStatusRequest {
-        status_request: Some(&JDK_STATUS_REQUEST[..]),
-        status_request_v2: None,
-        version: TlsVersion::Tls12,
-        resumed: false,
-    }
-}
 
 fn fault_engine() -> StaplingEngine {
     engine(&[

@@ -5,21 +5,12 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use staplekit::tls::{
     parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus,
-    ClientStatusRequest, ExtensionType, TlsVersion,
+    ExtensionType, TlsVersion,
 };
 use staplekit::Chain;
 use staplekit::{verify_response, CertIdentity, Expected, Signer, Status, VerifyPolicy};
 use staplekit::{Outcome, SkipReason};
 use staplekit_testkit::fixtures::*;
-
-fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
-    ClientStatusRequest {
-        status_request: v1.then_some(&JDK_STATUS_REQUEST[..]),
-        status_request_v2: v2.then_some(&JDK_STATUS_REQUEST_V2[..]),
-        version,
-        resumed: false,
-    }
-}
 
 /// Re-verifies stapled bytes independently of the engine, as a client would.
 fn status_of(chain: &Chain, index: usize, der: &[u8]) -> Status {

@@ -6,21 +6,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use staplekit::tls::{
-    parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus,
-    ClientStatusRequest, TlsVersion,
+    parse_certificate_entry_status_request, parse_certificate_status, CertificateStatus, TlsVersion,
 };
 use staplekit::{FetchOutcome, ResponseSource};
 use staplekit_testkit::fixtures::*;
 use staplekit_testkit::responder::Fault;
-
-fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
-    ClientStatusRequest {
-        status_request: v1.then_some(&JDK_STATUS_REQUEST[..]),
-        status_request_v2: v2.then_some(&JDK_STATUS_REQUEST_V2[..]),
-        version,
-        resumed: false,
-    }
-}
 
 #[test]
 fn register_fetches_in_the_background_without_waiting() {

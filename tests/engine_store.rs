@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use staplekit::{
-    CertIdentity, ClientStatusRequest, ConfigLoader, RegisteredCertificate, ResponseSource,
-    ResponseStore, StaplingEngine, Status, StoreError, StoredResponse, TlsVersion,
+    CertIdentity, ConfigLoader, RegisteredCertificate, ResponseSource, ResponseStore,
+    StaplingEngine, Status, StoreError, StoredResponse,
 };
-use staplekit_testkit::fixtures::{OwnPki, JDK_STATUS_REQUEST};
+use staplekit_testkit::fixtures::{v1_hello, OwnPki};
 
 const FIRST_FETCH: Duration = Duration::from_secs(10);
 
@@ -69,15 +69,6 @@ impl ResponseStore for MemoryStore {
 fn engine_with(store: &Arc<MemoryStore>) -> StaplingEngine {
     let config = ConfigLoader::new().load().expect("defaults load").config;
     StaplingEngine::with_store(config, store.clone()).expect("engine starts")
-}
-
-fn v1_hello() -> ClientStatusRequest<'static> {
-    ClientStatusRequest {
-        status_request: Some(&JDK_STATUS_REQUEST[..]),
-        status_request_v2: None,
-        version: TlsVersion::Tls12,
-        resumed: false,
-    }
 }
 
 fn kept_ids(registration: &staplekit::Registration) -> Vec<CertIdentity> {

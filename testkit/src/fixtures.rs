@@ -10,7 +10,7 @@ use crate::responder::OcspResponder;
 use crate::served_pki::serve_test_pki;
 use staplekit::ConfigLoader;
 use staplekit::{CertificateReport, FetchFailure, Outcome};
-use staplekit::{Chain, Staple, StaplingEngine};
+use staplekit::{Chain, ClientStatusRequest, Staple, StaplingEngine, TlsVersion};
 use staplekit::{Status, VerifiedResponse};
 use tempfile::TempDir;
 
@@ -18,6 +18,22 @@ use tempfile::TempDir;
 pub const JDK_STATUS_REQUEST: [u8; 5] = [0x01, 0x00, 0x00, 0x00, 0x00];
 /// The JDK client's `status_request_v2` extension data (one ocsp_multi item).
 pub const JDK_STATUS_REQUEST_V2: [u8; 9] = [0x00, 0x07, 0x02, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00];
+
+/// A JDK client's ClientHello status data: `status_request` when `v1`, `status_request_v2`
+/// (ocsp_multi) when `v2`, in `version`, not resumed.
+pub fn hello(v1: bool, v2: bool, version: TlsVersion) -> ClientStatusRequest<'static> {
+    ClientStatusRequest {
+        status_request: v1.then_some(&JDK_STATUS_REQUEST[..]),
+        status_request_v2: v2.then_some(&JDK_STATUS_REQUEST_V2[..]),
+        version,
+        resumed: false,
+    }
+}
+
+/// `status_request` alone, in TLS 1.2: the leaf's response in an `ocsp` CertificateStatus.
+pub fn v1_hello() -> ClientStatusRequest<'static> {
+    hello(true, false, TlsVersion::Tls12)
+}
 
 /// How long tools wait in `check_chain`.
 pub const CHECK_WAIT: Duration = Duration::from_secs(10);
