@@ -1,7 +1,6 @@
-//! `org.staplekit.Native.testing*` and `fixture*`: support for the Java tests and the JVM demo.
+//! `NativeTesting.fixture*`: the PKI and responders of the Java tests, benches and JVM demo.
 //!
-//! - `testingPanic` panics on purpose, so a test proves a panic reaches Java as an exception.
-//! - A fixture is the test kit's generated PKI, written as PEM files, with its OCSP responders
+//! A fixture is the test kit's generated PKI, written as PEM files, with its OCSP responders
 //!   running (see [`staplekit_testkit`]): either OpenSSL's own responder for the root and for the
 //!   intermediate, or the project's own in-process responder for both, whose answers a test can
 //!   delay. The Java tests and the demo get their certificates and responders from here rather
@@ -14,7 +13,7 @@ use ::jni::objects::{JClass, JObject, JString};
 use ::jni::sys::{jint, jlong};
 use ::jni::EnvUnowned;
 
-use super::convert::{new_string_array, optional_string, string};
+use super::convert::{new_string_array, string};
 use super::error::{BridgeError, ThrowJava};
 use super::handle::{borrow, free, into_handle};
 use staplekit_testkit::openssl::{reserve_port, OpensslResponder, ResponderConfig};
@@ -36,35 +35,22 @@ enum Fixture {
     InProcess(OcspResponder),
 }
 
-/// `fixtureStart`'s `kind`: OpenSSL's responders. Keep in sync with `TestPki.java`.
-const KIND_OPENSSL: jint = 0;
-/// `fixtureStart`'s `kind`: the project's own responder. Keep in sync with `TestPki.java`.
-const KIND_IN_PROCESS: jint = 1;
-
-/// `void testingPanic(String message)`: panics with `message` (or a fixed text for null).
-#[unsafe(no_mangle)]
-pub extern "system" fn Java_org_staplekit_Native_testingPanic<'local>(
-    mut unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    message: JString<'local>,
-) {
-    unowned
-        .with_env(|env| -> Result<(), BridgeError> {
-            let message = optional_string(env, &message)?;
-            panic!(
-                "{}",
-                message.as_deref().unwrap_or("deliberate panic for a test")
-            );
-        })
-        .resolve::<ThrowJava>()
+code_table! {
+    /// `fixtureStart`'s `kind`: `NativeTesting.KIND_*`.
+    fixture_kind {
+        /// OpenSSL's responders.
+        OPENSSL = 0,
+        /// The project's own responder, in process.
+        IN_PROCESS = 1,
+    }
 }
 
-/// `long fixtureStart(String directory, int kind)`: generates the test PKI with the
+/// `static long fixtureStart(String directory, int kind)`: generates the test PKI with the
 /// responders' URLs in its AIA extensions, writes its PEM files into `directory` (which must
 /// exist), and starts its responders: OpenSSL's two (kind 0, their indexes written beside the
 /// PEM files) or the project's own one (kind 1).
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_org_staplekit_Native_fixtureStart<'local>(
+pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureStart<'local>(
     mut unowned: EnvUnowned<'local>,
     _class: JClass<'local>,
     directory: JString<'local>,
@@ -74,8 +60,8 @@ pub extern "system" fn Java_org_staplekit_Native_fixtureStart<'local>(
         .with_env(|env| -> Result<_, BridgeError> {
             let directory = string(env, &directory, "directory")?;
             let fixture = match kind {
-                KIND_OPENSSL => start_openssl(Path::new(&directory))?,
-                KIND_IN_PROCESS => start_in_process(Path::new(&directory))?,
+                fixture_kind::OPENSSL => start_openssl(Path::new(&directory))?,
+                fixture_kind::IN_PROCESS => start_in_process(Path::new(&directory))?,
                 other => {
                     return Err(BridgeError::InvalidArgument(format!(
                         "fixture kind {other} is not 0 (OpenSSL) or 1 (in process)"
@@ -87,11 +73,11 @@ pub extern "system" fn Java_org_staplekit_Native_fixtureStart<'local>(
         .resolve::<ThrowJava>()
 }
 
-/// `void fixtureDelay(long fixture, long millis)`: from now on the in-process responder waits
+/// `static void fixtureDelay(long fixture, long millis)`: from now on the in-process responder waits
 /// `millis` before each answer (0: answers at once again). OpenSSL's responders cannot be
 /// delayed: `IllegalArgumentException`.
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_org_staplekit_Native_fixtureDelay<'local>(
+pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureDelay<'local>(
     mut unowned: EnvUnowned<'local>,
     _class: JClass<'local>,
     fixture: jlong,
@@ -118,10 +104,10 @@ pub extern "system" fn Java_org_staplekit_Native_fixtureDelay<'local>(
         .resolve::<ThrowJava>()
 }
 
-/// `String[] fixtureResponderUrls(long fixture)`: the root's and the intermediate's responder
+/// `static String[] fixtureResponderUrls(long fixture)`: the root's and the intermediate's responder
 /// URLs, in that order.
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_org_staplekit_Native_fixtureResponderUrls<'local>(
+pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureResponderUrls<'local>(
     mut unowned: EnvUnowned<'local>,
     _class: JClass<'local>,
     fixture: jlong,
@@ -139,9 +125,9 @@ pub extern "system" fn Java_org_staplekit_Native_fixtureResponderUrls<'local>(
         .resolve::<ThrowJava>()
 }
 
-/// `void fixtureStop(long fixture)`: stops the responders.
+/// `static void fixtureStop(long fixture)`: stops the responders.
 #[unsafe(no_mangle)]
-pub extern "system" fn Java_org_staplekit_Native_fixtureStop<'local>(
+pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureStop<'local>(
     mut unowned: EnvUnowned<'local>,
     _class: JClass<'local>,
     fixture: jlong,
