@@ -18,8 +18,8 @@ public final class CertificateStats {
     private final String subject;
     private final String serialHex;
     private final String responder;
-    private final String status;
-    private final String source;
+    private final OcspStatus status;
+    private final ResponseSource source;
     private final long thisUpdate;
     private final long nextUpdate;
     private final long nextRefresh;
@@ -31,7 +31,12 @@ public final class CertificateStats {
     private final long misses;
     private final long staplesServed;
 
-    /** Called by the native library; times in milliseconds since the epoch or {@code NO_TIME}. */
+    /**
+     * Called by the native library; times in milliseconds since the epoch or {@code NO_TIME},
+     * status and source as the engine names them (or null).
+     *
+     * @throws IllegalArgumentException if the status or source is not a name Java knows
+     */
     CertificateStats(String subject, String serialHex, String responder, String status,
             String source, long thisUpdate, long nextUpdate, long nextRefresh, long lastFetch,
             String lastError, int consecutiveFailures, String[] fetchOutcomes, long[] fetchCounts,
@@ -39,8 +44,8 @@ public final class CertificateStats {
         this.subject = subject;
         this.serialHex = serialHex;
         this.responder = responder;
-        this.status = status;
-        this.source = source;
+        this.status = status == null ? null : OcspStatus.fromWire(status);
+        this.source = source == null ? null : ResponseSource.fromWire(source);
         this.thisUpdate = thisUpdate;
         this.nextUpdate = nextUpdate;
         this.nextRefresh = nextRefresh;
@@ -86,19 +91,15 @@ public final class CertificateStats {
     }
 
     /**
-     * The status of the response being stapled, {@code good} or {@code revoked}; empty when
-     * there is none to staple now.
+     * The status of the response being stapled, {@link OcspStatus#GOOD} or
+     * {@link OcspStatus#REVOKED}; empty when there is none to staple now.
      */
-    public Optional<String> status() {
+    public Optional<OcspStatus> status() {
         return Optional.ofNullable(status);
     }
 
-    /**
-     * Where the response being stapled came from: {@code fetched} (from the responder),
-     * {@code cache-dir} ({@code staplekit.stapling.cacheDir}, kept across restarts) or
-     * {@code static-file} (an operator's file, e.g. {@code <chain file>.ors}).
-     */
-    public Optional<String> source() {
+    /** Where the response being stapled came from; empty when there is none to staple now. */
+    public Optional<ResponseSource> source() {
         return Optional.ofNullable(source);
     }
 
@@ -161,7 +162,7 @@ public final class CertificateStats {
     @Override
     public String toString() {
         return subject + " (serial " + serialHex + "): "
-                + (status == null ? "nothing to staple" : status + " from " + source)
+                + (status == null ? "nothing to staple" : status.wire() + " from " + source.wire())
                 + (lastError == null ? "" : ", last error: " + lastError);
     }
 }

@@ -81,12 +81,12 @@ final class EngineMXBeanAdapter implements StaplingEngineMXBean {
 
         @Override
         public String getStatus() {
-            return stats.status().orElse(null);
+            return stats.status().map(OcspStatus::wire).orElse(null);
         }
 
         @Override
         public String getSource() {
-            return stats.source().orElse(null);
+            return stats.source().map(ResponseSource::wire).orElse(null);
         }
 
         @Override

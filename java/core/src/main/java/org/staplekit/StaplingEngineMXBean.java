@@ -44,10 +44,13 @@ public interface StaplingEngineMXBean {
         /** {@link CertificateStats#responder()}, or null. */
         String getResponder();
 
-        /** {@link CertificateStats#status()}: {@code good}, {@code revoked}, or null. */
+        /**
+         * {@link CertificateStats#status()} as {@link OcspStatus#wire()}: {@code good},
+         * {@code revoked}, or null.
+         */
         String getStatus();
 
-        /** {@link CertificateStats#source()}, or null. */
+        /** {@link CertificateStats#source()} as {@link ResponseSource#wire()}, or null. */
         String getSource();
 
         /** {@link CertificateStats#thisUpdate()}, or null. */

@@ -2,6 +2,7 @@ package org.staplekit.bc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.staplekit.OcspStatus.GOOD;
 
 import java.math.BigInteger;
 import java.security.PrivateKey;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.staplekit.CertificateChain;
 import org.staplekit.CertificateStats;
 import org.staplekit.EngineStats;
+import org.staplekit.OcspStatus;
 import org.staplekit.testkit.Pki;
+import org.staplekit.ResponseSource;
 import org.staplekit.StaplingEngine;
 import org.staplekit.tools.Pem;
 
@@ -70,7 +73,7 @@ class RegisteredChainTest {
             EngineStats stats = engine.stats();
             List<CertificateStats> held = stats.certificates();
             if (held.size() == certificates
-                    && held.stream().allMatch(c -> c.status().equals(Optional.of("good")))) {
+                    && held.stream().allMatch(c -> c.status().equals(Optional.of(GOOD)))) {
                 return stats;
             }
             assertTrue(Instant.now().isBefore(deadline), "no GOOD responses held: " + stats);
@@ -152,8 +155,8 @@ class RegisteredChainTest {
             assertEquals("CN=staplekit test leaf", leaf.subject());
             assertEquals(leafCertificate.getSerialNumber(), new BigInteger(leaf.serialHex(), 16));
             assertEquals(Optional.of(pki.pki().intermediateResponderUrl()), leaf.responder());
-            assertEquals(Optional.of("good"), leaf.status());
-            assertEquals(Optional.of("fetched"), leaf.source());
+            assertEquals(Optional.of(OcspStatus.GOOD), leaf.status());
+            assertEquals(Optional.of(ResponseSource.FETCHED), leaf.source());
             assertTrue(leaf.thisUpdate().orElseThrow().isBefore(now), leaf.toString());
             assertTrue(leaf.nextUpdate().orElseThrow().isAfter(now), leaf.toString());
             assertTrue(leaf.nextRefresh().orElseThrow().isAfter(now), leaf.toString());
@@ -170,7 +173,7 @@ class RegisteredChainTest {
             CertificateStats intermediate = after.certificates().get(1);
             assertEquals(pki.leafChain().get(1).getSerialNumber(),
                     new BigInteger(intermediate.serialHex(), 16));
-            assertEquals(Optional.of("good"), intermediate.status());
+            assertEquals(Optional.of(OcspStatus.GOOD), intermediate.status());
         }
     }
 }

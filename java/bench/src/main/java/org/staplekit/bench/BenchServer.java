@@ -31,6 +31,7 @@ import org.staplekit.CertificateChain;
 import org.staplekit.ClientStatusRequest;
 import org.staplekit.EngineStats;
 import org.staplekit.MalformedStatusRequestException;
+import org.staplekit.OcspStatus;
 import org.staplekit.StaplingEngine;
 import org.staplekit.StaplingException;
 import org.staplekit.TlsVersion;
@@ -124,7 +125,7 @@ abstract class BenchServer implements AutoCloseable {
         while (true) {
             EngineStats stats = engine.stats();
             if (!stats.certificates().isEmpty() && stats.certificates().stream()
-                    .allMatch(c -> c.status().filter("good"::equals).isPresent())) {
+                    .allMatch(c -> c.status().filter(OcspStatus.GOOD::equals).isPresent())) {
                 return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             }
             if (System.nanoTime() > deadline) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.staplekit.CertificateChain;
 import org.staplekit.ClientStatusRequest;
+import org.staplekit.OcspStatus;
 import org.staplekit.Staple;
 import org.staplekit.StaplingEngine;
 import org.staplekit.TlsVersion;
@@ -216,7 +217,7 @@ public final class JniStapleBench {
     private static void awaitHeld(StaplingEngine engine) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!engine.stats().certificates().stream()
-                .allMatch(c -> c.status().filter("good"::equals).isPresent())
+                .allMatch(c -> c.status().filter(OcspStatus.GOOD::equals).isPresent())
                 || engine.stats().certificates().isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no GOOD responses held: " + engine.stats());

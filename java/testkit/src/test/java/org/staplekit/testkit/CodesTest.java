@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.staplekit.CertificateReport;
+import org.staplekit.OcspStatus;
+import org.staplekit.ResponseSource;
 import org.staplekit.Selection;
 import org.staplekit.TlsVersion;
 
@@ -55,7 +57,23 @@ class CodesTest {
     }
 
     @Test
-    void unknownTablesAreRefused() {
+    void wireNamesAreTheEngineNamesInTheEngineOrder() {
+        assertEquals(Stream.of(ResponseSource.values()).map(s -> s.wire() + "=" + s.ordinal())
+                .collect(Collectors.toList()), rust("responseSource"));
+        assertEquals(Stream.of(OcspStatus.values()).map(s -> s.wire() + "=" + s.ordinal())
+                .collect(Collectors.toList()), rust("status"));
+        for (ResponseSource source : ResponseSource.values()) {
+            assertEquals(source, ResponseSource.fromWire(source.wire()));
+        }
+        for (OcspStatus status : OcspStatus.values()) {
+            assertEquals(status, OcspStatus.fromWire(status.wire()));
+        }
+    }
+
+    @Test
+    void unknownNamesAndTablesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> OcspStatus.fromWire("GOOD"));
+        assertThrows(IllegalArgumentException.class, () -> ResponseSource.fromWire("cache"));
         IllegalArgumentException table = assertThrows(IllegalArgumentException.class,
                 () -> NativeTesting.rustCodes("nope"));
         assertTrue(table.getMessage().contains("selection"), table.getMessage());
