@@ -3,19 +3,16 @@ package org.staplekit;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.security.Security;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanRegistrationException;
@@ -33,7 +30,7 @@ import javax.management.ObjectName;
  * chain once ({@link #parseChain}) and {@link #register} it, so its responses are fetched and
  * renewed in the background; then per handshake call {@link #staple} before writing the
  * ServerHello: when it returns nothing, assert no status extension at all. {@link #stats()}
- * and {@link #registerMBean} show what the engine did.
+ * and {@link #registerMBean} show what the engine did. Start one with {@link #builder()}.
  *
  * <p>Close the engine when the server stops; {@link #close()} is idempotent and waits for calls
  * in flight (a {@link #staple} call may wait up to {@code jdk.tls.stapling.responseTimeout}).
@@ -52,7 +49,8 @@ public final class StaplingEngine implements AutoCloseable {
     private ObjectName mbean;
     private boolean closing;
 
-    private StaplingEngine(long handle) {
+    /** Takes ownership of a native engine ({@link StaplingEngineBuilder#build}). */
+    StaplingEngine(long handle) {
         this.handle = new NativeHandle("StaplingEngine", handle, Native::engineFree);
         this.warnings = Collections.unmodifiableList(
                 Arrays.asList(this.handle.call(Native::engineWarnings)));
@@ -62,43 +60,12 @@ public final class StaplingEngine implements AutoCloseable {
     }
 
     /**
-     * An engine configured by {@code properties} (read like {@code -Dkey=value}), over the
-     * {@code java.security}-format file {@code propertiesFile} if not null, over the defaults.
-     *
-     * @throws ConfigurationException if the file cannot be read, an
-     *     {@code enableStatusRequestExtension} flag is neither true nor false, or the issuers file
-     *     cannot be read
-     * @throws StaplingException if the engine cannot start (HTTP client, threads)
+     * A builder: {@code StaplingEngine.builder().jvmSettings().build()} is configured as the
+     * JVM's own stapling (system property, else security property, else default);
+     * {@code builder().propertiesFile(path).property(key, value).build()} reads a file.
      */
-    public static StaplingEngine create(Map<String, String> properties, Path propertiesFile)
-            throws StaplingException {
-        String[] keys = new String[properties.size()];
-        String[] values = new String[properties.size()];
-        int i = 0;
-        for (Map.Entry<String, String> entry : properties.entrySet()) {
-            keys[i] = Objects.requireNonNull(entry.getKey(), "property key");
-            values[i] = Objects.requireNonNull(entry.getValue(), "value of " + entry.getKey());
-            i++;
-        }
-        String file = propertiesFile == null ? null : propertiesFile.toString();
-        return new StaplingEngine(Native.engineCreate(keys, values, file));
-    }
-
-    /** An engine configured by these properties over the defaults. */
-    public static StaplingEngine fromProperties(Properties properties) throws StaplingException {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String key : properties.stringPropertyNames()) {
-            map.put(key, properties.getProperty(key));
-        }
-        return create(map, null);
-    }
-
-    /**
-     * An engine configured as the JVM is: each property from the system properties
-     * ({@code -D}), else from the security properties ({@code java.security}), else its default.
-     */
-    public static StaplingEngine fromJvmSettings() throws StaplingException {
-        return create(jvmSettings(), null);
+    public static StaplingEngineBuilder builder() {
+        return new StaplingEngineBuilder();
     }
 
     /**
@@ -106,17 +73,7 @@ public final class StaplingEngine implements AutoCloseable {
      * security property. Unset properties are left out.
      */
     public static Map<String, String> jvmSettings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String key : Native.propertyKeys()) {
-            String value = System.getProperty(key);
-            if (value == null) {
-                value = Security.getProperty(key);
-            }
-            if (value != null) {
-                settings.put(key, value);
-            }
-        }
-        return settings;
+        return StaplingEngineBuilder.jvmSettings(true);
     }
 
     /** Every property key the engine reads, in listing order. */

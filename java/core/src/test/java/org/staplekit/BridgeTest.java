@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +52,7 @@ class BridgeTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.setProperty(keyValues[i], keyValues[i + 1]);
         }
-        return StaplingEngine.fromProperties(properties);
+        return StaplingEngine.builder().properties(properties).build();
     }
 
     private static ClientStatusRequest hello(byte[] v1, byte[] v2, TlsVersion version) {
@@ -101,7 +100,7 @@ class BridgeTest {
                 () -> engine("staplekit.stapling.issuers", missing.toString()));
         assertTrue(issuers.getMessage().contains("none.pem"), issuers.getMessage());
         assertThrows(ConfigurationException.class,
-                () -> StaplingEngine.create(Map.of(), missing));
+                () -> StaplingEngine.builder().propertiesFile(missing).build());
         Files.delete(missing.getParent());
     }
 
@@ -245,7 +244,7 @@ class BridgeTest {
             assertEquals("77", StaplingEngine.jvmSettings().get(key));
             System.setProperty(key, "88");
             assertEquals("88", StaplingEngine.jvmSettings().get(key));
-            try (StaplingEngine engine = StaplingEngine.fromJvmSettings()) {
+            try (StaplingEngine engine = StaplingEngine.builder().jvmSettings().build()) {
                 assertTrue(engine.configurationWarnings().isEmpty());
             }
         } finally {

@@ -26,7 +26,7 @@ class EngineTest {
     @BeforeAll
     static void start() throws Exception {
         pki = Pki.start();
-        engine = StaplingEngine.fromProperties(new Properties());
+        engine = StaplingEngine.builder().build();
         chain = engine.parseChain(pki.leafChain());
     }
 
@@ -98,7 +98,7 @@ class EngineTest {
     void nothingIsStapledWhenTheServerFlagIsOff() throws Exception {
         Properties off = new Properties();
         off.setProperty("jdk.tls.server.enableStatusRequestExtension", "false");
-        try (StaplingEngine disabled = StaplingEngine.fromProperties(off)) {
+        try (StaplingEngine disabled = StaplingEngine.builder().properties(off).build()) {
             assertEquals(Optional.empty(), disabled.staple(new ClientStatusRequest(
                     Pki.JDK_STATUS_REQUEST, Pki.JDK_STATUS_REQUEST_V2, TlsVersion.TLS_1_2, false),
                     chain));
@@ -136,7 +136,7 @@ class EngineTest {
     void registeringFetchesInTheBackgroundAndUnregisteringStopsIt() throws Exception {
         Properties cacheOnly = new Properties();
         cacheOnly.setProperty("jdk.tls.stapling.responseTimeout", "0");
-        try (StaplingEngine fresh = StaplingEngine.fromProperties(cacheOnly);
+        try (StaplingEngine fresh = StaplingEngine.builder().properties(cacheOnly).build();
                 CertificateChain parsed = fresh.parseChain(pki.leafChain())) {
             ClientStatusRequest multi = new ClientStatusRequest(Pki.JDK_STATUS_REQUEST,
                     Pki.JDK_STATUS_REQUEST_V2, TlsVersion.TLS_1_2, false);

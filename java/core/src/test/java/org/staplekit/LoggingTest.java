@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -45,7 +44,7 @@ class LoggingTest {
         Logger root = Logger.getLogger(NativeLog.ROOT);
         root.addHandler(handler);
         try (Pki pki = Pki.start();
-                StaplingEngine engine = StaplingEngine.fromProperties(new Properties());
+                StaplingEngine engine = StaplingEngine.builder().build();
                 CertificateChain chain = engine.parseChain(pki.leafChain())) {
             pki.pki().close();
             List<CertificateReport> reports = engine.check(chain, Duration.ofSeconds(10));

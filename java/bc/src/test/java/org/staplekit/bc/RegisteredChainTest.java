@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +50,7 @@ class RegisteredChainTest {
     }
 
     private static StaplingEngine engine() throws Exception {
-        StaplingEngine engine = StaplingEngine.fromProperties(new Properties());
+        StaplingEngine engine = StaplingEngine.builder().build();
         assertTrue(engine.configurationWarnings().isEmpty(),
                 engine.configurationWarnings().toString());
         return engine;

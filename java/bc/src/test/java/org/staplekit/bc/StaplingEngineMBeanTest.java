@@ -52,7 +52,7 @@ class StaplingEngineMBeanTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.setProperty(keyValues[i], keyValues[i + 1]);
         }
-        return StaplingEngine.fromProperties(properties);
+        return StaplingEngine.builder().properties(properties).build();
     }
 
     @Test

@@ -73,7 +73,7 @@ class StaplingTlsServerTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             properties.setProperty(keyValues[i], keyValues[i + 1]);
         }
-        StaplingEngine engine = StaplingEngine.fromProperties(properties);
+        StaplingEngine engine = StaplingEngine.builder().properties(properties).build();
         assertTrue(engine.configurationWarnings().isEmpty(), engine.configurationWarnings().toString());
         return engine;
     }

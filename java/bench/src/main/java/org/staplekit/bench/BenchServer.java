@@ -13,7 +13,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -317,7 +316,7 @@ abstract class BenchServer implements AutoCloseable {
         Staplekit(BenchPki pki, Start start) throws IOException, StaplingException {
             super(ServerKind.STAPLEKIT);
             this.pki = pki;
-            this.engine = StaplingEngine.fromProperties(new Properties());
+            this.engine = StaplingEngine.builder().build();
             this.chain = engine.parseChain(pki.chain());
             this.registered = start == Start.REGISTERED;
             if (registered) {
@@ -438,7 +437,7 @@ abstract class BenchServer implements AutoCloseable {
             super(part.sendsResponses ? ServerKind.STAPLEKIT : ServerKind.BC_PLAIN);
             this.part = part;
             this.pki = pki;
-            this.engine = StaplingEngine.fromProperties(new Properties());
+            this.engine = StaplingEngine.builder().build();
             this.chain = engine.parseChain(pki.chain());
             engine.register(chain, pki.chainFile());
             awaitHeld(engine, 20_000);

@@ -80,8 +80,8 @@ public final class JniStapleBench {
         Properties off = new Properties();
         off.setProperty("jdk.tls.server.enableStatusRequestExtension", "false");
         try (BenchPki pki = BenchPki.start();
-                StaplingEngine engine = StaplingEngine.fromProperties(new Properties());
-                StaplingEngine offEngine = StaplingEngine.fromProperties(off);
+                StaplingEngine engine = StaplingEngine.builder().build();
+                StaplingEngine offEngine = StaplingEngine.builder().properties(off).build();
                 CertificateChain chain = engine.parseChain(pki.chain());
                 CertificateChain offChain = offEngine.parseChain(pki.chain())) {
             engine.register(chain, pki.chainFile());

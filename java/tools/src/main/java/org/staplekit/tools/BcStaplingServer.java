@@ -30,6 +30,7 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.staplekit.CertificateChain;
 import org.staplekit.StaplingEngine;
+import org.staplekit.StaplingEngineBuilder;
 import org.staplekit.StaplingException;
 import org.staplekit.bc.StaplingTlsServer;
 
@@ -187,17 +188,11 @@ public final class BcStaplingServer implements AutoCloseable {
 
     /** -D over the file (if given, else over the security properties) over the defaults. */
     private static StaplingEngine engine(Path properties) throws StaplingException {
-        if (properties == null) {
-            return StaplingEngine.fromJvmSettings();
+        StaplingEngineBuilder builder = StaplingEngine.builder().jvmSettings();
+        if (properties != null) {
+            builder.propertiesFile(properties);
         }
-        Map<String, String> system = new LinkedHashMap<>();
-        for (String key : StaplingEngine.propertyKeys()) {
-            String value = System.getProperty(key);
-            if (value != null) {
-                system.put(key, value);
-            }
-        }
-        return StaplingEngine.create(system, properties);
+        return builder.build();
     }
 
     /** The options, or null after printing why they are wrong. */

@@ -12,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLContext;
@@ -53,7 +52,7 @@ public final class JvmDemo {
             say("engine: native library from " + NativeLibrary.origin());
             X509Certificate root = Pem.certificates(pki.root()).get(0);
             boolean ok = true;
-            try (StaplingEngine engine = StaplingEngine.fromProperties(new Properties())) {
+            try (StaplingEngine engine = StaplingEngine.builder().build()) {
                 ok &= serve(engine, pki.leafChain(), pki.leafKey(), root, "good leaf", true);
                 ok &= serve(engine, pki.revokedChain(), pki.revokedKey(), root, "revoked leaf",
                         false);

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -176,7 +175,7 @@ class BcStaplingServerTest {
     void staplesTheResponseFileBesideTheChainWhileTheResponderIsDown() throws Exception {
         Path chainFile = pki.pki().leafChain();
         byte[] response;
-        try (StaplingEngine engine = StaplingEngine.fromProperties(new Properties());
+        try (StaplingEngine engine = StaplingEngine.builder().build();
                 CertificateChain chain = engine.parseChain(Pem.certificates(chainFile))) {
             response = engine.check(chain, Duration.ofSeconds(10)).get(0).response().orElseThrow();
         }
