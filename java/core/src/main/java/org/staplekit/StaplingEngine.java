@@ -46,7 +46,7 @@ public final class StaplingEngine implements AutoCloseable {
     private final List<String> warnings;
     /** Guards {@link #mbean} and {@link #closing}, so no MBean is registered after close. */
     private final Object jmxLock = new Object();
-    private ObjectName mbean;
+    private JmxRegistration mbean;
     private boolean closing;
 
     /** Takes ownership of a native engine ({@link StaplingEngineBuilder#build}). */
@@ -200,24 +200,25 @@ public final class StaplingEngine implements AutoCloseable {
      * Registers this engine's {@link StaplingEngineMXBean} in the platform MBeanServer as
      * {@code org.staplekit:type=StaplingEngine,name=<name>} ({@code name} quoted when it holds
      * characters an ObjectName value cannot, e.g. {@code ,=:"*?}). Its attributes are read
-     * live; {@link #close()} unregisters it. Until then the MBeanServer keeps the engine
-     * reachable: close it.
+     * live. Closing the registration, or the engine, unregisters it; until then the MBeanServer
+     * keeps the engine reachable.
      *
-     * @return the name registered
+     * @return the registration, with the name registered
      * @throws IllegalArgumentException if an MBean with that name is already registered (two
      *     engines given the same name)
      * @throws IllegalStateException if this engine is closed or its MBean already registered
      */
-    public ObjectName registerMBean(String name) {
+    public JmxRegistration registerMBean(String name) {
         ObjectName objectName = objectName(Objects.requireNonNull(name, "name"));
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        JmxRegistration registration = new JmxRegistration(this, objectName);
         synchronized (jmxLock) {
             if (closing) {
                 throw new IllegalStateException("this StaplingEngine is closed");
             }
             if (mbean != null) {
                 throw new IllegalStateException(
-                        "this StaplingEngine's MBean is already registered as " + mbean);
+                        "this StaplingEngine's MBean is already registered as " + mbean.name());
             }
             try {
                 server.registerMBean(new EngineMXBeanAdapter(this), objectName);
@@ -227,10 +228,20 @@ public final class StaplingEngine implements AutoCloseable {
             } catch (MBeanRegistrationException | NotCompliantMBeanException e) {
                 throw new IllegalStateException("cannot register " + objectName + ": " + e, e);
             }
-            mbean = objectName;
+            mbean = registration;
         }
         LOG.log(Level.DEBUG, "registered the MBean {0}", objectName);
-        return objectName;
+        return registration;
+    }
+
+    /** Unregisters {@code registration}'s MBean if it is this engine's current one. */
+    void unregisterMBean(JmxRegistration registration) {
+        synchronized (jmxLock) {
+            if (mbean == registration) {
+                unregisterMBean(registration.name());
+                mbean = null;
+            }
+        }
     }
 
     /** {@code org.staplekit:type=StaplingEngine,name=<name>}, quoting the name if needed. */
@@ -276,7 +287,7 @@ public final class StaplingEngine implements AutoCloseable {
         synchronized (jmxLock) {
             closing = true;
             if (mbean != null) {
-                unregisterMBean(mbean);
+                unregisterMBean(mbean.name());
                 mbean = null;
             }
         }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.staplekit.CertificateChain;
+import org.staplekit.JmxRegistration;
 import org.staplekit.testkit.Pki;
 import org.staplekit.StaplingEngine;
 import org.staplekit.StaplingEngineMXBean;
@@ -62,7 +63,7 @@ class StaplingEngineMBeanTest {
                 CertificateChain chain = engine.parseChain(pki.leafChain());
                 LoopbackServer server = new LoopbackServer(engine, chain,
                         Pem.privateKey(pki.pki().leafKey()))) {
-            name = engine.registerMBean("mbean-test");
+            name = engine.registerMBean("mbean-test").name();
             assertEquals(new ObjectName("org.staplekit:type=StaplingEngine,name=mbean-test"), name);
             ObjectName everyEngine = new ObjectName("org.staplekit:type=StaplingEngine,*");
             assertTrue(SERVER.queryNames(everyEngine, null).contains(name));
@@ -115,7 +116,7 @@ class StaplingEngineMBeanTest {
     void aNameCanBeRegisteredOnceAndIsQuotedWhenItMustBe() throws Exception {
         ObjectName name;
         try (StaplingEngine first = engine()) {
-            name = first.registerMBean("same");
+            name = first.registerMBean("same").name();
             StaplingEngine second = engine();
             ObjectName quoted;
             try {
@@ -129,7 +130,7 @@ class StaplingEngineMBeanTest {
                 assertEquals("this StaplingEngine's MBean is already registered as " + name,
                         again.getMessage());
 
-                quoted = second.registerMBean("CN=leaf, O=x:443");
+                quoted = second.registerMBean("CN=leaf, O=x:443").name();
                 assertEquals("\"CN=leaf, O=x:443\"", quoted.getKeyProperty("name"));
                 assertEquals("CN=leaf, O=x:443", ObjectName.unquote(quoted.getKeyProperty("name")));
                 assertTrue(SERVER.isRegistered(quoted));
@@ -142,5 +143,29 @@ class StaplingEngineMBeanTest {
             assertThrows(IllegalStateException.class, () -> second.registerMBean("after close"));
         }
         assertFalse(SERVER.isRegistered(name));
+    }
+
+    @Test
+    void closingTheRegistrationUnregistersAndTheEngineGoesOn() throws Exception {
+        ObjectName name;
+        try (StaplingEngine engine = engine()) {
+            JmxRegistration registration = engine.registerMBean("closable");
+            name = registration.name();
+            assertTrue(SERVER.isRegistered(name));
+            registration.close();
+            assertFalse(SERVER.isRegistered(name), "closing the registration unregisters");
+            registration.close();
+            assertEquals(0L, engine.stats().hits(), "the engine goes on");
+            try (JmxRegistration again = engine.registerMBean("closable")) {
+                assertEquals(name, again.name());
+                assertTrue(SERVER.isRegistered(name), "the name can be registered again");
+                // An old registration's close leaves the new one alone.
+                registration.close();
+                assertTrue(SERVER.isRegistered(name));
+            }
+            assertFalse(SERVER.isRegistered(name));
+            engine.registerMBean("closable");
+        }
+        assertFalse(SERVER.isRegistered(name), "closing the engine unregisters too");
     }
 }

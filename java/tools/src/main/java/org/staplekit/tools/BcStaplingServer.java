@@ -24,11 +24,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.staplekit.CertificateChain;
+import org.staplekit.JmxRegistration;
 import org.staplekit.StaplingEngine;
 import org.staplekit.StaplingEngineBuilder;
 import org.staplekit.StaplingException;
@@ -169,7 +169,7 @@ public final class BcStaplingServer implements AutoCloseable {
         InetAddress address = InetAddress.getByName(options.getOrDefault("--bind", "127.0.0.1"));
         BcStaplingServer server = new BcStaplingServer(engine, chain, key, address,
                 Integer.parseInt(options.get("--port")));
-        ObjectName mbean = engine.registerMBean(
+        JmxRegistration mbean = engine.registerMBean(
                 options.getOrDefault("--jmx-name", leaf + "@" + server.port()));
         LOG.log(Level.INFO, "JMX: the engine''s statistics are the MBean {0}", mbean);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
