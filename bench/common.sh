@@ -5,8 +5,12 @@
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # The classpath of the harnesses: the distribution's jars (the library with its native code, and
-# Bouncy Castle) and the bench jar.
-bench_classpath="$bench_root/java/build/install/staplekit/lib/*:$bench_root/java/build/libs/staplekit-bench.jar"
+# Bouncy Castle, the test kit) and the bench jar.
+bench_classpath="$bench_root/java/tools/build/install/staplekit/lib/*:$bench_root/java/bench/build/libs/staplekit-bench.jar"
+
+# JVM options every harness needs: JDK 24+ warns when a class-path library loads native code
+# unless native access is enabled (JDK 17 accepts the option silently).
+bench_jvm_options=(--enable-native-access=ALL-UNNAMED)
 
 # Builds the distribution and the bench jar (cargo builds the native library in release mode),
 # unless BENCH_SKIP_BUILD=1.
@@ -14,8 +18,8 @@ bench_build() {
   if [ "${BENCH_SKIP_BUILD:-0}" = 1 ]; then
     return
   fi
-  echo "building: ./gradlew installDist :staplekit:benchJar" >&2
-  (cd "$bench_root" && ./gradlew --no-daemon --console=plain -q installDist :staplekit:benchJar) >&2
+  echo "building: ./gradlew installDist :bench:jar" >&2
+  (cd "$bench_root" && ./gradlew --no-daemon --console=plain -q installDist :bench:jar) >&2
 }
 
 # The java command: JAVA_HOME's if set, else the PATH's.

@@ -80,6 +80,10 @@ pub(super) fn optional_string(
 }
 
 /// The value of a `String` that must not be null.
+#[allow(
+    dead_code,
+    reason = "the testing library (jni/testing), which includes this file, uses it"
+)]
 pub(super) fn string(
     env: &Env<'_>,
     string: &JString<'_>,

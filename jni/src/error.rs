@@ -41,6 +41,10 @@ pub(super) enum BridgeError {
     #[error(transparent)]
     Engine(#[from] EngineError),
     /// The test kit could not build its PKI or start a responder.
+    #[allow(
+        dead_code,
+        reason = "the testing library (jni/testing), which includes this file, constructs it"
+    )]
     #[error("{0}")]
     Testkit(String),
 }

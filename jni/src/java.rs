@@ -1,7 +1,7 @@
-//! Engine results as the Java objects of `org.staplekit`, and the integer codes both sides share.
+//! Engine results as the Java objects of `org.staplekit`.
 //!
-//! Keep the codes and constructor signatures in sync with `Selection.java`, `Staple.java` and
-//! `CertificateReport.java`; the Java tests check every code against real engine results.
+//! Keep the constructor signatures in sync with `Staple.java` and `CertificateReport.java`; the
+//! integer codes are in [`super::codes`], checked against the Java enums by a test.
 
 use std::time::SystemTime;
 
@@ -9,37 +9,14 @@ use ::jni::objects::JObject;
 use ::jni::sys::{jint, jlong};
 use ::jni::{jni_sig, jni_str, Env, JValue};
 
+use super::codes::outcome_code;
+pub(super) use super::codes::selection_code;
 use super::convert::{new_byte_arrays, new_optional_bytes, new_optional_string};
 use super::error::BridgeError;
 use staplekit::rfc3339;
-use staplekit::tls::Selection;
 use staplekit::{CertificateReport, Outcome};
 use staplekit::{Signer, Status, VerifiedResponse};
 use staplekit::{Staple, StapleForm};
-
-/// `Selection` codes: the ordinal of the Java enum constant.
-pub(super) fn selection_code(selection: &Selection) -> jint {
-    match selection {
-        Selection::None => 0,
-        Selection::StatusRequest(_) => 1,
-        Selection::StatusRequestV2Ocsp(_) => 2,
-        Selection::StatusRequestV2OcspMulti(_) => 3,
-        Selection::Tls13PerCertificate(_) => 4,
-    }
-}
-
-/// `CertificateReport.Outcome` codes: the ordinal of the Java enum constant.
-fn outcome_code(outcome: &Outcome) -> jint {
-    match outcome {
-        Outcome::Verified(r) => match r.status {
-            Status::Good => 0,
-            Status::Revoked(_) => 1,
-            Status::Unknown => 2,
-        },
-        Outcome::Skipped(_) => 3,
-        Outcome::Failed(_) => 4,
-    }
-}
 
 /// `CertificateReport`'s "no nextUpdate".
 const NO_NEXT_UPDATE: jlong = jlong::MIN;

@@ -1,0 +1,86 @@
+package org.staplekit;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An engine seen through JMX ({@link StaplingEngine#registerMBean}), as
+ * {@code org.staplekit:type=StaplingEngine,name=<name>}. Every attribute is read from the
+ * engine when asked ({@link StaplingEngine#stats()}), never cached; the bean is unregistered
+ * when the engine closes. Open types only, so any JMX client (JConsole, VisualVM, Jolokia)
+ * reads it without the library's classes.
+ */
+public interface StaplingEngineMXBean {
+    /** {@link EngineStats#hits()}. */
+    long getHits();
+
+    /** {@link EngineStats#misses()}. */
+    long getMisses();
+
+    /** {@link EngineStats#staplesServed()}. */
+    long getStaplesServed();
+
+    /** {@link EngineStats#fetches()}: every fetch by outcome. */
+    Map<String, Long> getFetches();
+
+    /** {@link EngineStats#certificates()}: each registered certificate, in registration order. */
+    List<Certificate> getCertificates();
+
+    /** {@link StaplingEngine#configurationWarnings()}. */
+    List<String> getConfigurationWarnings();
+
+    /**
+     * One registered certificate ({@link CertificateStats}), a {@code CompositeData} in JMX:
+     * absent values are null.
+     */
+    interface Certificate {
+        /** {@link CertificateStats#subject()}. */
+        String getSubject();
+
+        /** {@link CertificateStats#serialHex()}. */
+        String getSerialHex();
+
+        /** {@link CertificateStats#responder()}, or null. */
+        String getResponder();
+
+        /**
+         * {@link CertificateStats#status()} as {@link OcspStatus#wire()}: {@code good},
+         * {@code revoked}, or null.
+         */
+        String getStatus();
+
+        /** {@link CertificateStats#source()} as {@link ResponseSource#wire()}, or null. */
+        String getSource();
+
+        /** {@link CertificateStats#thisUpdate()}, or null. */
+        Date getThisUpdate();
+
+        /** {@link CertificateStats#nextUpdate()}, or null. */
+        Date getNextUpdate();
+
+        /** {@link CertificateStats#nextRefresh()}, or null. */
+        Date getNextRefresh();
+
+        /** {@link CertificateStats#lastFetch()}, or null. */
+        Date getLastFetch();
+
+        /** {@link CertificateStats#lastError()}, or null. */
+        String getLastError();
+
+        /** {@link CertificateStats#consecutiveFailures()}. */
+        int getConsecutiveFailures();
+
+        /** {@link CertificateStats#fetches()}. */
+        Map<String, Long> getFetches();
+
+        /** {@link CertificateStats#hits()}. */
+        long getHits();
+
+        /** {@link CertificateStats#misses()}. */
+        long getMisses();
+
+        /** {@link CertificateStats#staplesServed()}. */
+        long getStaplesServed();
+    }
+}
