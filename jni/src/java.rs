@@ -40,7 +40,11 @@ pub(super) fn new_staple<'local>(
             .collect()
     });
     let entries = entries.as_deref();
-    let responses: Vec<Option<&[u8]>> = staple.responses().collect();
+    // Java's Staple.ocspResponses() has a single item, the leaf's, for an `ocsp` staple.
+    let responses: Vec<Option<&[u8]>> = match staple.form() {
+        StapleForm::Ocsp { .. } => vec![staple.response(0)],
+        StapleForm::OcspMulti | StapleForm::Tls13 => staple.responses().collect(),
+    };
     let message = new_optional_bytes(env, message)?;
     let entries: JObject = match entries {
         Some(entries) => new_byte_arrays(env, entries)?.into(),
