@@ -8,9 +8,9 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use staplekit::internal::encode_request;
+use staplekit_fuzz::ocsp_fixture::OcspFixture;
 use staplekit_testkit::openssl::run_bounded;
 use staplekit_testkit::pki::{IndexEntry, IndexStatus, RevocationReason};
-use staplekit_fuzz::ocsp_fixture::OcspFixture;
 
 use super::outcome::OcspSeed;
 use super::Error;

@@ -7,12 +7,12 @@ use std::time::{Duration, SystemTime};
 use der::asn1::OctetString;
 use der::oid::db::rfc6960::ID_PKIX_OCSP_NONCE;
 use rcgen::{BasicConstraints, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
-use staplekit::internal::{HttpSettings, OcspHttpClient};
 use staplekit::internal::encode_request;
+use staplekit::internal::{HttpSettings, OcspHttpClient};
+use staplekit_fuzz::ocsp_fixture::{params, OcspFixture};
 use staplekit_testkit::responder::{
     Authority, CertState, Fault, OcspResponder, OcspResponseStatus, ResponderIdKind,
 };
-use staplekit_fuzz::ocsp_fixture::{params, OcspFixture};
 use url::Url;
 use x509_cert::ext::Extension;
 
