@@ -269,8 +269,13 @@ fn stop_accepting_refuses_new_connections_but_finishes_open_ones() {
         responder.stats().in_flight == 1
     });
     responder.stop_accepting();
-    let refused = TcpStream::connect_timeout(&addr, CLIENT_TIMEOUT).unwrap_err();
-    assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+    // The listening socket is closed when stop_accepting returns, but a process another test
+    // forks at that moment holds a copy of it until its exec: connections are refused once it
+    // has gone (a responder that kept accepting would never refuse).
+    wait_until("new connections are refused", || {
+        TcpStream::connect_timeout(&addr, CLIENT_TIMEOUT)
+            .is_err_and(|e| e.kind() == ErrorKind::ConnectionRefused)
+    });
     assert_eq!(read_reply(&mut open).status, 200);
 }
 
