@@ -388,12 +388,10 @@ impl Registry {
     /// When a held response is renewed; `None` if nothing bounds it.
     fn renewal_of(&self, held: &Held) -> Option<SystemTime> {
         let fresh_until = held.fresh_until(self.lifetime)?;
-        Some(self.timing.refresh_at(
-            held.response.this_update,
-            held.stored_at,
-            fresh_until,
-            jitter_sample(),
-        ))
+        Some(
+            self.timing
+                .refresh_at(held.stored_at, fresh_until, jitter_sample()),
+        )
     }
 
     /// The state of every registered certificate, in registration order.

@@ -21,21 +21,22 @@ pub(crate) struct RefreshTiming {
 }
 
 impl RefreshTiming {
-    /// When a response stored at `stored_at` is renewed: `ratio` of the way from its thisUpdate
-    /// (or `stored_at`, if that is earlier) to `fresh_until`, less up to [`JITTER_SHARE`] of the
-    /// wait at random (`jitter` in 0..1), and never sooner than `retry_delay` after it was stored
-    /// (a responder that serves old pre-produced responses must not be asked in a loop).
+    /// When a response stored at `stored_at` is renewed: `ratio` of the way from `stored_at` to
+    /// `fresh_until` (the validity it has left when taken), less up to [`JITTER_SHARE`] of the
+    /// wait at random (`jitter` in 0..1), and never sooner than `retry_delay` after it was stored.
+    ///
+    /// Measured from when it was taken, not from its thisUpdate: a responder that serves old
+    /// pre-produced answers (a CDN) would otherwise put the renewal in the past, and the same
+    /// answer would be fetched again every `retry_delay`, forever. An identical answer taken
+    /// again is renewed later still, never sooner.
     pub(crate) fn refresh_at(
         &self,
-        this_update: SystemTime,
         stored_at: SystemTime,
         fresh_until: SystemTime,
         jitter: f64,
     ) -> SystemTime {
-        let start = this_update.min(stored_at);
-        let window = fresh_until.duration_since(start).unwrap_or_default();
-        let due = start + window.mul_f64(self.ratio.clamp(0.0, 1.0));
-        let wait = due.duration_since(stored_at).unwrap_or_default();
+        let left = fresh_until.duration_since(stored_at).unwrap_or_default();
+        let wait = left.mul_f64(self.ratio.clamp(0.0, 1.0));
         let jittered = stored_at + wait - wait.mul_f64(JITTER_SHARE * jitter.clamp(0.0, 1.0));
         jittered.max(stored_at + self.retry_delay)
     }
@@ -81,37 +82,40 @@ mod tests {
     #[test]
     fn refresh_comes_at_the_ratio_of_the_validity() {
         let t0 = SystemTime::UNIX_EPOCH + 1_000_000 * SECOND;
-        let at = timing().refresh_at(t0, t0, t0 + 3600 * SECOND, 0.0);
+        let at = timing().refresh_at(t0, t0 + 3600 * SECOND, 0.0);
         assert_eq!(at, t0 + 1800 * SECOND);
     }
 
     #[test]
-    fn validity_counts_from_this_update_when_it_is_earlier() {
+    fn validity_counts_from_when_the_response_was_taken() {
         let t0 = SystemTime::UNIX_EPOCH + 1_000_000 * SECOND;
-        // Produced an hour before it was fetched, valid three hours: renew at half of that.
-        let at = timing().refresh_at(t0, t0 + 3600 * SECOND, t0 + 3 * 3600 * SECOND, 0.0);
-        assert_eq!(at, t0 + 5400 * SECOND);
+        // Produced long before it was fetched, two hours left: renew halfway through those two.
+        let stored = t0 + 100 * 3600 * SECOND;
+        let at = timing().refresh_at(stored, stored + 2 * 3600 * SECOND, 0.0);
+        assert_eq!(at, stored + 3600 * SECOND);
+        // The same answer taken again an hour later is renewed later, not sooner.
+        let again = stored + 3600 * SECOND;
+        assert!(timing().refresh_at(again, stored + 2 * 3600 * SECOND, 0.0) > at);
     }
 
     #[test]
     fn jitter_only_brings_the_refresh_forward_and_by_at_most_a_tenth() {
         let t0 = SystemTime::UNIX_EPOCH + 1_000_000 * SECOND;
-        let latest = timing().refresh_at(t0, t0, t0 + 3600 * SECOND, 0.0);
-        let earliest = timing().refresh_at(t0, t0, t0 + 3600 * SECOND, 1.0);
+        let latest = timing().refresh_at(t0, t0 + 3600 * SECOND, 0.0);
+        let earliest = timing().refresh_at(t0, t0 + 3600 * SECOND, 1.0);
         assert_eq!(earliest, t0 + 1620 * SECOND);
         for i in 0..=10 {
-            let at = timing().refresh_at(t0, t0, t0 + 3600 * SECOND, i as f64 / 10.0);
+            let at = timing().refresh_at(t0, t0 + 3600 * SECOND, i as f64 / 10.0);
             assert!(earliest <= at && at <= latest);
         }
     }
 
     #[test]
-    fn an_old_response_is_not_refreshed_sooner_than_the_retry_delay() {
+    fn a_response_about_to_expire_is_not_refreshed_sooner_than_the_retry_delay() {
         let t0 = SystemTime::UNIX_EPOCH + 1_000_000 * SECOND;
-        // thisUpdate long ago: the ratio point has passed already.
-        let stored = t0 + 100 * 3600 * SECOND;
-        let at = timing().refresh_at(t0, stored, stored + 60 * SECOND, 0.0);
-        assert_eq!(at, stored + 10 * SECOND);
+        // Ten seconds left: half of that is under the 10 s retry delay.
+        let at = timing().refresh_at(t0, t0 + 10 * SECOND, 0.0);
+        assert_eq!(at, t0 + 10 * SECOND);
     }
 
     #[test]
