@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use log::{info, warn};
+use log::{log, Level};
 use url::Url;
 
 use super::held::{judge, Held, ResponseSource, Verdict};
@@ -200,10 +200,14 @@ impl Registry {
             held.stored_at,
             self.lifetime,
         );
+        let mut note = None;
         if verdict == Verdict::Take {
-            log_taken(&cert.target, &held, cert.held.as_ref());
+            note = Some(taken_note(&cert.target, &held, cert.held.as_ref()));
             cert.held = Some(held);
         }
+        // Logged once the lock is released: a logger may call back into the engine.
+        drop(state);
+        note.into_iter().for_each(LogNote::emit);
         Some(verdict)
     }
 
@@ -322,11 +326,14 @@ impl Registry {
     ) {
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
-        if let Some(cert) = state.certs.get_mut(id) {
-            self.record(cert, result, now);
-        }
+        let note = state
+            .certs
+            .get_mut(id)
+            .map(|cert| self.record(cert, result, now));
+        // Logged once the lock is released: a logger may call back into the engine.
         drop(state);
         self.wake.notify_all();
+        note.into_iter().for_each(LogNote::emit);
     }
 
     fn record(
@@ -334,7 +341,7 @@ impl Registry {
         cert: &mut Registered,
         result: Result<Arc<VerifiedResponse>, FetchFailure>,
         now: SystemTime,
-    ) {
+    ) -> LogNote {
         cert.in_flight = false;
         cert.last_fetch = Some(now);
         *cert.fetches.entry(FetchOutcome::of(&result)).or_default() += 1;
@@ -347,12 +354,12 @@ impl Registry {
                 };
                 match judge(cert.held.as_ref(), &response, now, self.lifetime) {
                     Verdict::Take => {
-                        log_taken(&cert.target, &held, cert.held.as_ref());
+                        let note = taken_note(&cert.target, &held, cert.held.as_ref());
                         cert.next_refresh = self.renewal_of(&held);
                         cert.held = Some(held);
                         cert.failures = 0;
                         cert.last_problem = None;
-                        return;
+                        return note;
                     }
                     Verdict::Keep(reason) => FetchProblem::NotTaken(reason),
                 }
@@ -375,14 +382,15 @@ impl Registry {
             ),
             None => "handshakes go on without a staple".to_string(),
         };
-        warn!(
+        let note = LogNote::warn(format!(
             "OCSP for {} from {}: {problem}; {keeps}; failure {} in a row, next attempt in {} s",
             cert.target.describe(),
             cert.target.responder_text(),
             cert.failures,
             wait.as_secs_f32().round()
-        );
+        ));
         cert.last_problem = Some(problem);
+        note
     }
 
     /// When a held response is renewed; `None` if nothing bounds it.
@@ -481,7 +489,35 @@ fn next_due_in(state: &State, now: SystemTime) -> Option<Duration> {
         .map(|at| at.duration_since(now).unwrap_or_default())
 }
 
-fn log_taken(target: &FetchTarget, new: &Held, old: Option<&Held>) {
+/// A log record kept until the registry's lock is released.
+struct LogNote {
+    level: Level,
+    text: String,
+}
+
+impl LogNote {
+    fn info(text: String) -> Self {
+        Self {
+            level: Level::Info,
+            text,
+        }
+    }
+
+    fn warn(text: String) -> Self {
+        Self {
+            level: Level::Warn,
+            text,
+        }
+    }
+
+    /// Logs it. Never call with the registry's lock held.
+    fn emit(self) {
+        log!(self.level, "{}", self.text);
+    }
+}
+
+/// What to log when `new` replaces `old` for `target`.
+fn taken_note(target: &FetchTarget, new: &Held, old: Option<&Held>) -> LogNote {
     let response = &new.response;
     let next = response
         .next_update
@@ -492,21 +528,21 @@ fn log_taken(target: &FetchTarget, new: &Held, old: Option<&Held>) {
         ResponseSource::StaticFile => "from an operator-provided file".to_string(),
     };
     match (&response.status, old.map(|h| &h.response.status)) {
-        (Status::Revoked(info), _) => warn!(
+        (Status::Revoked(info), _) => LogNote::warn(format!(
             "OCSP REVOKED for {} {from}, revoked at {}: stapling it from now on so clients learn it",
             target.describe(),
             rfc3339(info.time)
-        ),
-        (Status::Good, Some(Status::Revoked(_))) => warn!(
+        )),
+        (Status::Good, Some(Status::Revoked(_))) => LogNote::warn(format!(
             "OCSP GOOD for {} {from} replaces a REVOKED answer (newer thisUpdate {}); stapling GOOD",
             target.describe(),
             rfc3339(response.this_update)
-        ),
-        _ => info!(
+        )),
+        _ => LogNote::info(format!(
             "OCSP {} for {} {from}, thisUpdate {}, nextUpdate {next}: stapling it",
             response.status.name(),
             target.describe(),
             rfc3339(response.this_update)
-        ),
+        )),
     }
 }
