@@ -42,6 +42,9 @@ pub enum FetchFailure {
     /// There is no responder to ask (no AIA OCSP URL, no `jdk.tls.stapling.responderURI`).
     #[error("no OCSP responder to ask")]
     NoResponder,
+    /// The fetch panicked (a bug): caught, so the process and the certificate's schedule go on.
+    #[error("the fetch failed with an internal error (a panic): {0}")]
+    Panicked(String),
 }
 
 impl FetchFailure {
@@ -57,6 +60,7 @@ impl FetchFailure {
             FetchFailure::Rejected(r) => FetchOutcome::Rejected(r.kind()),
             FetchFailure::DeadlinePassed(_) => FetchOutcome::DeadlinePassed,
             FetchFailure::NoResponder => FetchOutcome::NoResponder,
+            FetchFailure::Panicked(_) => FetchOutcome::Panicked,
         }
     }
 }

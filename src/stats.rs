@@ -86,7 +86,7 @@ impl CertificateStats {
 /// How one fetch ended, without its details: what statistics count.
 ///
 /// `Display` gives the stable label tools print: `good`, `revoked`, `unknown`,
-/// `transport.<kind>`, `rejected.<kind>`, `deadline`, `no-responder`. Variants are declared in
+/// `transport.<kind>`, `rejected.<kind>`, `deadline`, `no-responder`, `panic`. Variants are declared in
 /// the alphabetical order of their labels, so that sorted statistics read in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FetchOutcome {
@@ -96,6 +96,8 @@ pub enum FetchOutcome {
     Good,
     /// No responder to ask.
     NoResponder,
+    /// The fetch panicked (a bug), and the panic was caught.
+    Panicked,
     /// An answer came and was refused.
     Rejected(RejectionKind),
     /// A verified REVOKED answer.
@@ -132,6 +134,7 @@ impl fmt::Display for FetchOutcome {
             FetchOutcome::DeadlinePassed => f.write_str("deadline"),
             FetchOutcome::Good => f.write_str("good"),
             FetchOutcome::NoResponder => f.write_str("no-responder"),
+            FetchOutcome::Panicked => f.write_str("panic"),
             FetchOutcome::Rejected(kind) => write!(f, "rejected.{}", kind.name()),
             FetchOutcome::Revoked => f.write_str("revoked"),
             FetchOutcome::Transport(kind) => write!(f, "transport.{}", kind.name()),
@@ -198,6 +201,7 @@ mod tests {
             FetchOutcome::DeadlinePassed,
             FetchOutcome::Good,
             FetchOutcome::NoResponder,
+            FetchOutcome::Panicked,
             FetchOutcome::Revoked,
             FetchOutcome::Unknown,
         ]
@@ -210,7 +214,7 @@ mod tests {
         let mut sorted = labels.clone();
         sorted.sort();
         assert_eq!(labels, sorted);
-        assert_eq!(labels.len(), 24);
+        assert_eq!(labels.len(), 25);
     }
 
     #[test]

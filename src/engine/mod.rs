@@ -11,6 +11,9 @@ mod shared;
 mod single_flight;
 mod staple;
 
+#[cfg(test)]
+mod panic_tests;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;

@@ -105,6 +105,8 @@ impl Shared {
 
     /// A background fetch for a registered certificate: the registry records it and plans the next.
     pub(super) fn refresh(&self, target: &FetchTarget) {
+        #[cfg(test)]
+        deliberate::panic_if_asked(target);
         let result = self.fetch_verified(target, &[]);
         if let Ok(response) = &result {
             // Written before it is stapled: whatever a server staples survives its restart.
@@ -117,6 +119,19 @@ impl Shared {
         }
         self.registry
             .complete(&target.id, result, SystemTime::now());
+    }
+
+    /// Records a background fetch that panicked as a failure: counted, logged, the certificate no
+    /// longer in flight and retried with the usual backoff.
+    pub(super) fn refresh_panicked(&self, target: &FetchTarget, message: String) {
+        log::error!(
+            "OCSP fetch for {} panicked (a bug in staplekit; please report it): {message}",
+            target.describe()
+        );
+        let failure = FetchFailure::Panicked(message);
+        self.counters.fetched(failure.outcome());
+        self.registry
+            .complete(&target.id, Err(failure), SystemTime::now());
     }
 
     /// Verifies `der` as an answer about `target` now.
@@ -263,6 +278,31 @@ impl Shared {
             self.load_static_file(&file.path, std::slice::from_ref(&target), true);
             self.registry
                 .static_file_read(&target.id, &file.path, modified);
+        }
+    }
+}
+
+/// A deliberate panic for the tests that prove one is survived: certificates whose serial is
+/// listed panic in their next background fetch.
+#[cfg(test)]
+pub(crate) mod deliberate {
+    use std::sync::Mutex;
+
+    use crate::background::FetchTarget;
+
+    static SERIALS: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+    /// The next background fetch of the certificate with this serial panics.
+    pub(crate) fn panic_on(serial: &[u8]) {
+        SERIALS.lock().unwrap().push(serial.to_vec());
+    }
+
+    pub(super) fn panic_if_asked(target: &FetchTarget) {
+        let mut serials = SERIALS.lock().unwrap();
+        if let Some(at) = serials.iter().position(|s| *s == target.id.serial) {
+            serials.swap_remove(at);
+            drop(serials);
+            panic!("deliberate panic for {}", target.describe());
         }
     }
 }
