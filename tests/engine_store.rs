@@ -164,3 +164,95 @@ fn what_a_store_hands_back_is_verified_before_use() {
     }
     assert_eq!(engine.staple(&v1_hello(), &chain).unwrap(), None);
 }
+
+/// A store whose first save of one certificate waits (up to a bound) for another save of it:
+/// the window in which two fetches ending together used to cross.
+struct RacingStore {
+    inner: MemoryStore,
+    slow_id: CertIdentity,
+    saves: Mutex<u32>,
+    saved: std::sync::Condvar,
+}
+
+impl ResponseStore for RacingStore {
+    fn describe(&self) -> String {
+        "the test's racing store".into()
+    }
+
+    fn load(&self, id: &CertIdentity, max: usize) -> Result<Option<StoredResponse>, StoreError> {
+        self.inner.load(id, max)
+    }
+
+    fn save(&self, id: &CertIdentity, der: &[u8]) -> Result<(), StoreError> {
+        if id == &self.slow_id {
+            let mut saves = self.saves.lock().unwrap();
+            *saves += 1;
+            if *saves == 1 {
+                self.saved.notify_all();
+                let waited = self
+                    .saved
+                    .wait_timeout_while(saves, Duration::from_millis(1500), |n| *n < 2)
+                    .unwrap();
+                drop(waited);
+            } else {
+                self.saved.notify_all();
+            }
+        }
+        self.inner.save(id, der)
+    }
+
+    fn list(&self) -> Result<Vec<CertIdentity>, StoreError> {
+        self.inner.list()
+    }
+}
+
+#[test]
+fn the_store_holds_what_the_engine_took_last_when_two_fetches_cross() {
+    let fx = OwnPki::start();
+    // The background fetch gets an older GOOD; a check made while it is being written gets a
+    // newer REVOKED.
+    fx.responder.set_this_update_age(Duration::from_secs(120));
+    let probe = engine_with(&Arc::new(MemoryStore::default()));
+    let chain = probe.parse_chain(fx.pki.leaf_chain_der()).unwrap();
+    let leaf_id = chain.leaf().id.clone().expect("a CertID");
+    drop(probe);
+    let store = Arc::new(RacingStore {
+        inner: MemoryStore::default(),
+        slow_id: leaf_id.clone(),
+        saves: Mutex::new(0),
+        saved: std::sync::Condvar::new(),
+    });
+    let config = ConfigLoader::new().load().unwrap().config;
+    let engine = StaplingEngine::with_store(config, store.clone()).unwrap();
+    let chain = engine.parse_chain(fx.pki.leaf_chain_der()).unwrap();
+    engine.register(&chain, None);
+    {
+        let saves = store.saves.lock().unwrap();
+        let (saves, _) = store
+            .saved
+            .wait_timeout_while(saves, Duration::from_secs(10), |n| *n == 0)
+            .unwrap();
+        assert_eq!(*saves, 1, "the background fetch is writing the GOOD answer");
+    }
+    fx.responder.set_this_update_age(Duration::ZERO);
+    fx.responder.set_status(
+        &fx.pki.leaf.serial,
+        staplekit_testkit::responder::CertState::Revoked {
+            at: SystemTime::now() - Duration::from_secs(3600),
+            reason: None,
+        },
+    );
+    engine.check_chain(&chain, FIRST_FETCH);
+
+    let held = engine
+        .staple(&v1_hello(), &chain)
+        .unwrap()
+        .expect("the leaf is stapled");
+    let leaf = engine.stats().certificates[0].clone();
+    assert!(matches!(leaf.status, Some(Status::Revoked(_))), "{leaf:?}");
+    // Compared without printing: two DER responses in a failure message say nothing.
+    assert!(
+        store.inner.der_of(&leaf_id).as_deref() == held.response(0),
+        "the store holds another answer than the one stapled (REVOKED)"
+    );
+}

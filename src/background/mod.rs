@@ -8,5 +8,5 @@ pub(crate) mod timing;
 
 pub(crate) use held::{judge, Held, Verdict};
 pub use held::{KeepReason, ResponseSource};
-pub(crate) use registry::{FetchTarget, Lookup, Registry, StaticFile};
+pub(crate) use registry::{FetchTarget, LogNote, Lookup, Registry, StaticFile};
 pub(crate) use timing::RefreshTiming;

@@ -65,6 +65,9 @@ pub(crate) struct StaticFile {
 
 struct Registered {
     target: FetchTarget,
+    /// Held across "judge, write to the store, take" for this certificate (never with the
+    /// registry's lock): what the store holds is what was taken last.
+    step: Arc<Mutex<()>>,
     order: u64,
     chains: usize,
     held: Option<Held>,
@@ -160,6 +163,7 @@ impl Registry {
             target.id.clone(),
             Registered {
                 target,
+                step: Arc::default(),
                 order,
                 chains: 1,
                 held: None,
@@ -192,8 +196,22 @@ impl Registry {
     /// Offers a verified response that was not fetched by the refresher (read from disk or a
     /// file, or fetched for a handshake). `None`: `id` is not registered.
     pub(crate) fn offer(&self, id: &CertIdentity, held: Held) -> Option<Verdict> {
+        let (verdict, note) = self.offer_quietly(id, held);
+        note.into_iter().for_each(LogNote::emit);
+        verdict
+    }
+
+    /// [`Registry::offer`], handing back what to log instead of logging it: for a caller that
+    /// holds the certificate's step lock ([`Registry::step_lock`]).
+    pub(crate) fn offer_quietly(
+        &self,
+        id: &CertIdentity,
+        held: Held,
+    ) -> (Option<Verdict>, Option<LogNote>) {
         let mut state = self.lock();
-        let cert = state.certs.get_mut(id)?;
+        let Some(cert) = state.certs.get_mut(id) else {
+            return (None, None);
+        };
         let verdict = judge(
             cert.held.as_ref(),
             &held.response,
@@ -205,10 +223,14 @@ impl Registry {
             note = Some(taken_note(&cert.target, &held, cert.held.as_ref()));
             cert.held = Some(held);
         }
-        // Logged once the lock is released: a logger may call back into the engine.
-        drop(state);
-        note.into_iter().for_each(LogNote::emit);
-        Some(verdict)
+        (Some(verdict), note)
+    }
+
+    /// The lock a caller holds across judging a response for `id`, writing it to the store and
+    /// having the registry take it, so that two fetches ending together cannot write in one
+    /// order and take in the other. `None`: not registered.
+    pub(crate) fn step_lock(&self, id: &CertIdentity) -> Option<Arc<Mutex<()>>> {
+        self.lock().certs.get(id).map(|cert| cert.step.clone())
     }
 
     /// Remembers an operator-provided file for `id`, to be read again when it changes.
@@ -324,16 +346,28 @@ impl Registry {
         result: Result<Arc<VerifiedResponse>, FetchFailure>,
         now: SystemTime,
     ) {
+        self.complete_quietly(id, result, now)
+            .into_iter()
+            .for_each(LogNote::emit);
+    }
+
+    /// [`Registry::complete`], handing back what to log instead of logging it: for a caller
+    /// that holds the certificate's step lock ([`Registry::step_lock`]).
+    pub(crate) fn complete_quietly(
+        &self,
+        id: &CertIdentity,
+        result: Result<Arc<VerifiedResponse>, FetchFailure>,
+        now: SystemTime,
+    ) -> Option<LogNote> {
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
         let note = state
             .certs
             .get_mut(id)
             .map(|cert| self.record(cert, result, now));
-        // Logged once the lock is released: a logger may call back into the engine.
         drop(state);
         self.wake.notify_all();
-        note.into_iter().for_each(LogNote::emit);
+        note
     }
 
     fn record(
@@ -489,8 +523,8 @@ fn next_due_in(state: &State, now: SystemTime) -> Option<Duration> {
         .map(|at| at.duration_since(now).unwrap_or_default())
 }
 
-/// A log record kept until the registry's lock is released.
-struct LogNote {
+/// A log record kept until the registry's lock (and any step lock) is released.
+pub(crate) struct LogNote {
     level: Level,
     text: String,
 }
@@ -510,8 +544,8 @@ impl LogNote {
         }
     }
 
-    /// Logs it. Never call with the registry's lock held.
-    fn emit(self) {
+    /// Logs it. Never call with an engine lock held: a logger may call back into the engine.
+    pub(crate) fn emit(self) {
         log!(self.level, "{}", self.text);
     }
 }

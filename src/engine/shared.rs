@@ -2,14 +2,16 @@
 //! themselves: ask, verify, then keep what may be kept.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::SystemTime;
 
 use log::{debug, warn};
 use x509_cert::ext::Extension;
 
 use super::single_flight::Flights;
-use crate::background::{FetchTarget, Held, Registry, ResponseSource, StaticFile, Verdict};
+use crate::background::{
+    FetchTarget, Held, LogNote, Registry, ResponseSource, StaticFile, Verdict,
+};
 use crate::cache::ResponseCache;
 use crate::config::StaplingConfig;
 use crate::fetch::OcspHttpClient;
@@ -19,7 +21,7 @@ use crate::ocsp::{covers, verify_response, Expected, Rejection, VerifiedResponse
 use crate::persist::read_response_file;
 use crate::report::FetchFailure;
 use crate::stats::{Counters, FetchOutcome};
-use crate::store::ResponseStore;
+use crate::store::{ResponseStore, StoreError};
 
 /// What one fetch ends with.
 pub(crate) type FetchResult = Result<Arc<VerifiedResponse>, FetchFailure>;
@@ -81,10 +83,10 @@ impl Shared {
                     stored_at: now,
                     source: ResponseSource::Fetched,
                 };
-                if self.registry.would_take(&target.id, response, now) {
-                    self.persist(target, response);
-                }
-                match self.registry.offer(&target.id, held) {
+                let verdict = self.keep(target, response, || {
+                    self.registry.offer_quietly(&target.id, held)
+                });
+                match verdict {
                     Some(Verdict::Take) => {}
                     Some(Verdict::Keep(reason)) => {
                         debug!("{}: answer not kept: {reason}", target.describe())
@@ -108,17 +110,50 @@ impl Shared {
         #[cfg(test)]
         deliberate::panic_if_asked(target);
         let result = self.fetch_verified(target, &[]);
-        if let Ok(response) = &result {
-            // Written before it is stapled: whatever a server staples survives its restart.
-            if self
-                .registry
-                .would_take(&target.id, response, SystemTime::now())
-            {
-                self.persist(target, response);
+        match &result {
+            Ok(response) => {
+                let response = response.clone();
+                self.keep(target, &response, || {
+                    (
+                        (),
+                        self.registry
+                            .complete_quietly(&target.id, result, SystemTime::now()),
+                    )
+                });
             }
+            Err(_) => self
+                .registry
+                .complete(&target.id, result, SystemTime::now()),
         }
-        self.registry
-            .complete(&target.id, result, SystemTime::now());
+    }
+
+    /// Keeps a response fetched for `target` as one step per certificate: judged, written to the
+    /// store when it will be taken (before handshakes can see it, so a restart staples what was
+    /// stapled), then handed to the registry by `take`. Two fetches ending together would
+    /// otherwise write in one order and take in the other, leaving an older GOOD on disk while
+    /// memory holds a REVOKED. Logs only once the step is over.
+    fn keep<R>(
+        &self,
+        target: &FetchTarget,
+        response: &VerifiedResponse,
+        take: impl FnOnce() -> (R, Option<LogNote>),
+    ) -> R {
+        let step = self.registry.step_lock(&target.id);
+        let guard = step
+            .as_deref()
+            .map(|step| step.lock().unwrap_or_else(PoisonError::into_inner));
+        let now = SystemTime::now();
+        let written = self
+            .registry
+            .would_take(&target.id, response, now)
+            .then(|| self.persist(target, response));
+        let (taken, note) = take();
+        drop(guard);
+        if let Some(Some(written)) = written {
+            written.log(target);
+        }
+        note.into_iter().for_each(LogNote::emit);
+        taken
     }
 
     /// Records a background fetch that panicked as a failure: counted, logged, the certificate no
@@ -154,24 +189,16 @@ impl Shared {
         verify_response(der, &expected, &policy)
     }
 
-    /// Writes a response just taken to the response store, when there is one. Responses without
-    /// nextUpdate are not written: after a restart nothing would bound their use.
-    fn persist(&self, target: &FetchTarget, response: &VerifiedResponse) {
-        let Some(store) = &self.store else { return };
-        if response.next_update.is_none() {
-            return;
-        }
-        match store.save(&target.id, &response.der) {
-            Ok(()) => debug!(
-                "kept {}'s response in {}",
-                target.describe(),
-                store.describe()
-            ),
-            Err(e) => warn!(
-                "cannot keep {}'s response for restarts: {e}; it is still stapled",
-                target.describe()
-            ),
-        }
+    /// Writes a response about to be taken to the response store, when there is one; `None`
+    /// when nothing is written. Responses without nextUpdate are not written: after a restart
+    /// nothing would bound their use.
+    fn persist(&self, target: &FetchTarget, response: &VerifiedResponse) -> Option<Written> {
+        let store = self.store.as_ref()?;
+        response.next_update?;
+        Some(Written {
+            store: store.describe(),
+            outcome: store.save(&target.id, &response.der),
+        })
     }
 
     /// Reads `target`'s response back from the response store, verifies it again and offers it.
@@ -278,6 +305,24 @@ impl Shared {
             self.load_static_file(&file.path, std::slice::from_ref(&target), true);
             self.registry
                 .static_file_read(&target.id, &file.path, modified);
+        }
+    }
+}
+
+/// What writing a response to the store did, logged once the certificate's step is over.
+struct Written {
+    store: String,
+    outcome: Result<(), StoreError>,
+}
+
+impl Written {
+    fn log(self, target: &FetchTarget) {
+        match self.outcome {
+            Ok(()) => debug!("kept {}'s response in {}", target.describe(), self.store),
+            Err(e) => warn!(
+                "cannot keep {}'s response for restarts: {e}; it is still stapled",
+                target.describe()
+            ),
         }
     }
 }
