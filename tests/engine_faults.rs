@@ -149,7 +149,12 @@ fn registered_chain_turns_bad(fault: &str, label: &str, turn_bad: impl FnOnce(&O
         "{fault:?}: {before} staples before, {after} after"
     );
 
-    // Retries: the refresh at half the validity, then the backoff.
+    // Retries: the refresh at half the validity left (from the fetch, which may be up to a second
+    // after the truncated thisUpdate), then the backoff. Give the second attempt time to end.
+    let settle = Instant::now() + Duration::from_secs(5);
+    while engine.stats().certificates[0].consecutive_failures < 2 && Instant::now() < settle {
+        thread::sleep(Duration::from_millis(25));
+    }
     let window = fault_set.elapsed();
     let leaf_requests = fx
         .responder
