@@ -2,73 +2,17 @@
 //! to the same scheme, host and port only, at most three), bodies without a length (read up to
 //! the limit) and bodies trickled byte by byte (cut at the exchange's deadline).
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+mod raw_http;
+
+use std::io::Write;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use staplekit::internal::{HttpSettings, OcspHttpClient};
+use staplekit::internal::{HttpSettings, OcspHttpClient, ProxyAddress, ProxySettings};
 use staplekit::TransportError;
+
+use raw_http::{redirect_to, trickling_server, ForwardingProxy, RawServer, OK_ABC};
 use url::Url;
-
-/// A loopback server answering every connection with `reply(port)` and counting connections.
-struct RawServer {
-    url: Url,
-    connections: Arc<AtomicUsize>,
-}
-
-impl RawServer {
-    fn start(reply: impl Fn(u16) -> Vec<u8> + Send + 'static) -> Self {
-        Self::start_with(move |mut stream, port, _| {
-            let _ = stream.write_all(&reply(port));
-        })
-    }
-
-    /// Like [`RawServer::start`], but `serve` writes to the connection itself, given the request's
-    /// head (already read), one connection at a time.
-    fn start_with(serve: impl Fn(TcpStream, u16, &str) + Send + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let connections = Arc::new(AtomicUsize::new(0));
-        let counter = connections.clone();
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { return };
-                counter.fetch_add(1, Ordering::SeqCst);
-                let head = read_head(&mut stream);
-                serve(stream, port, &head);
-            }
-        });
-        Self {
-            url: Url::parse(&format!("http://127.0.0.1:{port}/ocsp")).unwrap(),
-            connections,
-        }
-    }
-
-    fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
-    }
-}
-
-/// Reads a request's head (a GET has no body), bounded in time.
-fn read_head(stream: &mut TcpStream) -> String {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(2)))
-        .unwrap();
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-        head.push(byte[0]);
-    }
-    String::from_utf8_lossy(&head).into_owned()
-}
-
-fn redirect_to(location: &str) -> Vec<u8> {
-    format!("HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-        .into_bytes()
-}
 
 fn client(max_response_bytes: usize) -> OcspHttpClient {
     OcspHttpClient::new(HttpSettings {
@@ -80,11 +24,35 @@ fn client(max_response_bytes: usize) -> OcspHttpClient {
     .unwrap()
 }
 
+fn settings() -> HttpSettings {
+    HttpSettings {
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(2),
+        use_get: true,
+        max_response_bytes: 1024,
+    }
+}
+
+/// A client whose http proxy is `proxy`, with `non_proxy_hosts` reached directly.
+fn proxied_client(proxy: &RawServer, non_proxy_hosts: &[&str]) -> OcspHttpClient {
+    let proxies = ProxySettings {
+        http: Some(ProxyAddress {
+            host: "127.0.0.1".into(),
+            port: proxy.url.port().unwrap(),
+        }),
+        https: None,
+        non_proxy_hosts: non_proxy_hosts.iter().map(|p| p.to_string()).collect(),
+    };
+    OcspHttpClient::with_proxies(settings(), proxies).unwrap()
+}
+
+/// A responder only a proxy can reach: `.test` names never resolve (RFC 6761).
+fn unresolvable_responder() -> Url {
+    Url::parse("http://ocsp.staplekit.test:8080/ocsp").unwrap()
+}
+
 /// Any request DER: these servers do not read it.
 const REQUEST: &[u8] = &[0x30, 0x03, 0x30, 0x01, 0x00];
-
-const OK_ABC: &[u8] =
-    b"HTTP/1.1 200 OK\r\nContent-Type: application/ocsp-response\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc";
 
 #[test]
 fn a_redirect_to_the_same_origin_is_followed() {
@@ -183,26 +151,6 @@ fn a_body_without_a_length_is_read_up_to_the_limit_only() {
     assert_eq!(client(4096).send(&exact.url, REQUEST).unwrap().len(), 4096);
 }
 
-/// A responder that sends its head at once, then its body one byte every 300 ms, for at most
-/// `TRICKLE_CAP` (so that a client without a deadline still finishes, late, and is measured).
-fn trickling_server() -> RawServer {
-    RawServer::start_with(|mut stream, _, _| {
-        let _ = stream.write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/ocsp-response\r\nContent-Length: 1000\r\n\r\n",
-        );
-        let started = Instant::now();
-        while started.elapsed() < TRICKLE_CAP {
-            if stream.write_all(b"0").is_err() {
-                return; // the client gave up
-            }
-            thread::sleep(Duration::from_millis(300));
-        }
-    })
-}
-
-/// How long the trickling responder goes on at most.
-const TRICKLE_CAP: Duration = Duration::from_secs(30);
-
 #[test]
 fn a_trickling_body_ends_at_the_deadline() {
     let server = trickling_server();
@@ -231,4 +179,41 @@ fn a_trickling_body_ends_at_the_deadline() {
         "{result:?} after {took:?}"
     );
     assert_eq!(server.connections(), 1);
+}
+
+#[test]
+fn the_http_proxy_property_sends_requests_through_the_proxy() {
+    let proxy = ForwardingProxy::start_canned(OK_ABC);
+    let body = proxied_client(&proxy.server, &[])
+        .send(&unresolvable_responder(), REQUEST)
+        .unwrap();
+    assert_eq!(body, b"abc");
+    let lines = proxy.request_lines();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("GET http://ocsp.staplekit.test:8080/ocsp/"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_host_matching_non_proxy_hosts_goes_direct() {
+    let proxy = ForwardingProxy::start_canned(OK_ABC);
+    let result = proxied_client(&proxy.server, &["*.staplekit.test"])
+        .send(&unresolvable_responder(), REQUEST);
+    // Direct, the name cannot be resolved.
+    assert!(
+        matches!(result, Err(TransportError::Connect { .. })),
+        "{result:?}"
+    );
+    assert_eq!(proxy.server.connections(), 0);
+    // The JDK's own exceptions: loopback is never proxied.
+    let direct = RawServer::start(|_| OK_ABC.to_vec());
+    assert_eq!(
+        proxied_client(&proxy.server, &[])
+            .send(&direct.url, REQUEST)
+            .unwrap(),
+        b"abc"
+    );
+    assert_eq!((direct.connections(), proxy.server.connections()), (1, 0));
 }
