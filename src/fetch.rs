@@ -1,15 +1,19 @@
 //! Sending an OCSP request over HTTP and reading a bounded answer (RFC 6960 appendix A).
 
-use std::io::Read;
+mod proxy;
+
+use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::blocking::Client;
 use reqwest::redirect::Policy;
+use reqwest::{Client, Proxy};
+use tokio::runtime::Runtime;
 use url::Url;
 
 use crate::ocsp::request::{http_request, HttpRequest};
+pub use proxy::{ProxyAddress, ProxySettings};
 
-/// Redirects followed at most; a redirect to another scheme is never followed.
+/// Redirects followed at most; a redirect to another scheme, host or port is never followed.
 const MAX_REDIRECTS: usize = 3;
 
 /// How the HTTP client behaves (from `com.sun.security.ocsp.*` and `staplekit.*`).
@@ -132,46 +136,83 @@ impl TransportKind {
 }
 
 /// A blocking HTTP client for OCSP, shared by the fetch threads.
+///
+/// Each exchange (name lookup, connect, TLS, request, headers and body, redirects included) runs
+/// under one wall-clock deadline of connect + read timeout. reqwest's blocking client restarts its
+/// read timeout on every read, so a responder trickling one byte at a time held a fetch thread for
+/// as long as it liked; here reqwest's async client runs on a small runtime of the client's own and
+/// the whole exchange sits under `tokio::time::timeout`, which drops the connection when it fires.
+/// (A hand-made reader with per-read timeouts set to the time remaining would cover the body only,
+/// not the lookup, the TLS handshake or the headers, and would mean writing an HTTP client.)
+///
+/// Redirects are followed to the same scheme, host and port only, at most three; proxies are used
+/// only as [`ProxySettings`] say, never from `HTTP_PROXY` and the like.
 #[derive(Debug, Clone)]
 pub struct OcspHttpClient {
     client: Client,
+    runtime: Arc<HttpRuntime>,
     settings: HttpSettings,
 }
 
 impl OcspHttpClient {
-    /// Builds the client. Must not be called from inside an async runtime (reqwest's blocking
-    /// client runs its own).
+    /// Builds a client that connects directly (no proxy). Must not be called from inside an async
+    /// runtime, and neither must [`OcspHttpClient::send`] (it blocks on the client's own).
     pub fn new(settings: HttpSettings) -> Result<Self, TransportError> {
+        Self::with_proxies(settings, ProxySettings::default())
+    }
+
+    /// Builds a client that goes through the proxies `proxies` names (the JDK's `http.proxyHost`
+    /// and friends); environment variables such as `HTTP_PROXY` are ignored.
+    pub fn with_proxies(
+        settings: HttpSettings,
+        proxies: ProxySettings,
+    ) -> Result<Self, TransportError> {
+        let setup = |e: &dyn std::fmt::Display| TransportError::Setup(e.to_string());
         let redirects = Policy::custom(|attempt| {
-            let same_scheme = attempt
-                .previous()
-                .first()
-                .is_none_or(|first| first.scheme() == attempt.url().scheme());
-            if attempt.previous().len() > MAX_REDIRECTS || !same_scheme {
+            let Some(first) = attempt.previous().first() else {
+                return attempt.follow();
+            };
+            if !same_origin(first, attempt.url()) {
+                // A responder must not make this server send requests elsewhere (to loopback or
+                // a cloud metadata address, say): the redirect is answered as the HTTP status.
+                log::warn!(
+                    "not following the redirect from {first} to {}: only redirects to the same scheme, host and port are followed",
+                    attempt.url()
+                );
+                attempt.stop()
+            } else if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.stop()
             } else {
                 attempt.follow()
             }
         });
-        let mut builder = Client::builder();
+        let mut builder = Client::builder()
+            // Not HTTP_PROXY, HTTPS_PROXY, ALL_PROXY: the JDK ignores them too, and a variable
+            // meant for other programs must not redirect OCSP traffic.
+            .no_proxy()
+            .redirect(redirects)
+            .user_agent(concat!("staplekit/", env!("CARGO_PKG_VERSION")));
+        if proxies.is_configured() {
+            builder = builder.proxy(Proxy::custom(move |url| proxies.proxy_for(url)));
+        }
         // Zero means "no limit" for that phase, as for Java's URLConnection.
         if !settings.connect_timeout.is_zero() {
             builder = builder.connect_timeout(settings.connect_timeout);
         }
-        // reqwest's blocking client has one timeout for the whole exchange; connect plus read is
-        // the longest the JDK would wait. Without a read limit there is no overall limit either
-        // (handshakes still wait at most jdk.tls.stapling.responseTimeout).
-        builder = if settings.read_timeout.is_zero() {
-            builder.timeout(None)
-        } else {
-            builder.timeout(settings.connect_timeout + settings.read_timeout)
-        };
-        let client = builder
-            .redirect(redirects)
-            .user_agent(concat!("staplekit/", env!("CARGO_PKG_VERSION")))
+        let client = builder.build().map_err(|e| setup(&e))?;
+        // One worker drives the sockets and timers; the fetch threads block on their own
+        // exchange. OCSP answers are small, so one worker keeps up with every fetch thread.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("staplekit-http")
+            .enable_all()
             .build()
-            .map_err(|e| TransportError::Setup(e.to_string()))?;
-        Ok(Self { client, settings })
+            .map_err(|e| setup(&e))?;
+        Ok(Self {
+            client,
+            runtime: Arc::new(HttpRuntime(Some(runtime))),
+            settings,
+        })
     }
 
     /// The settings in force.
@@ -179,8 +220,32 @@ impl OcspHttpClient {
         &self.settings
     }
 
-    /// Sends `request_der` to `responder` (GET or POST as the JDK chooses) and returns the body.
+    /// The most one exchange may take: connect + read timeout, or no limit when the read timeout
+    /// is zero (handshakes still wait at most `jdk.tls.stapling.responseTimeout`).
+    pub fn deadline(&self) -> Option<Duration> {
+        (!self.settings.read_timeout.is_zero())
+            .then(|| self.settings.connect_timeout + self.settings.read_timeout)
+    }
+
+    /// Sends `request_der` to `responder` (GET or POST as the JDK chooses) and returns the body,
+    /// within [`OcspHttpClient::deadline`] or [`TransportError::Timeout`].
     pub fn send(&self, responder: &Url, request_der: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let exchange = self.exchange(responder, request_der);
+        let Some(deadline) = self.deadline() else {
+            return self.runtime.handle().block_on(exchange);
+        };
+        self.runtime.handle().block_on(async {
+            tokio::time::timeout(deadline, exchange)
+                .await
+                .unwrap_or_else(|_| Err(self.timeout(responder.as_str())))
+        })
+    }
+
+    async fn exchange(
+        &self,
+        responder: &Url,
+        request_der: &[u8],
+    ) -> Result<Vec<u8>, TransportError> {
         let target = http_request(responder, request_der, self.settings.use_get);
         let url = responder.as_str().to_owned();
         let builder = match &target {
@@ -191,9 +256,10 @@ impl OcspHttpClient {
                 .header("Content-Type", "application/ocsp-request")
                 .body(request_der.to_vec()),
         };
-        let response = builder
+        let mut response = builder
             .header("Accept", "application/ocsp-response")
             .send()
+            .await
             .map_err(|e| self.classify(&url, e))?;
         let status = response.status().as_u16();
         if status != 200 {
@@ -207,27 +273,26 @@ impl OcspHttpClient {
             return Err(TransportError::TooLarge { url, limit });
         }
         let mut body = Vec::new();
-        // Read one byte past the limit to tell "exactly the limit" from "more".
-        response
-            .take(limit as u64 + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| TransportError::Io {
-                url: url.clone(),
-                reason: e.to_string(),
-            })?;
-        if body.len() > limit {
-            return Err(TransportError::TooLarge { url, limit });
+        // Checked before each chunk is kept: at most the limit is held, whatever the length said.
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(&url, e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(TransportError::TooLarge { url, limit });
+            }
+            body.extend_from_slice(&chunk);
         }
         Ok(body)
     }
 
+    fn timeout(&self, url: &str) -> TransportError {
+        TransportError::Timeout {
+            url: url.to_owned(),
+            timeout_ms: (self.settings.connect_timeout + self.settings.read_timeout).as_millis(),
+        }
+    }
+
     fn classify(&self, url: &str, error: reqwest::Error) -> TransportError {
         if error.is_timeout() {
-            TransportError::Timeout {
-                url: url.to_owned(),
-                timeout_ms: (self.settings.connect_timeout + self.settings.read_timeout)
-                    .as_millis(),
-            }
+            self.timeout(url)
         } else if error.is_connect() {
             TransportError::Connect {
                 url: url.to_owned(),
@@ -240,6 +305,36 @@ impl OcspHttpClient {
             }
         }
     }
+}
+
+/// The client's runtime, shut down without waiting when the last client goes: dropping a runtime
+/// normally waits for its tasks and panics inside another runtime.
+#[derive(Debug)]
+struct HttpRuntime(Option<Runtime>);
+
+impl HttpRuntime {
+    fn handle(&self) -> &tokio::runtime::Handle {
+        // Some until drop, which is the only place that takes it.
+        match &self.0 {
+            Some(runtime) => runtime.handle(),
+            None => unreachable!("the HTTP runtime is only taken when dropped"),
+        }
+    }
+}
+
+impl Drop for HttpRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Whether a redirect target is on the responder's own origin: same scheme, host and port.
+fn same_origin(from: &Url, to: &Url) -> bool {
+    from.scheme() == to.scheme()
+        && from.host() == to.host()
+        && from.port_or_known_default() == to.port_or_known_default()
 }
 
 /// The innermost error message: reqwest's own top-level text says little ("error sending request").

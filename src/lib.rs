@@ -86,7 +86,7 @@ pub mod internal {
     pub use crate::cache::ResponseCache;
     pub use crate::chain::IssuerStore;
     pub use crate::config::java_number;
-    pub use crate::fetch::{HttpSettings, OcspHttpClient};
+    pub use crate::fetch::{HttpSettings, OcspHttpClient, ProxyAddress, ProxySettings};
     pub use crate::ocsp::request::encode_request;
     pub use crate::ocsp::signature::SignatureError;
     pub use crate::persist::{read_response_file, PersistError, ResponseDir};

@@ -45,6 +45,41 @@ pub enum PersistError {
         /// The path.
         path: PathBuf,
     },
+    /// The directory is writable by its group or by others, who could plant or replace responses.
+    #[error(
+        "the response directory {} is writable by its group or others (mode {mode:o}); anyone who can write there can plant or replace the responses read at start-up: run `chmod 700 {}`",
+        path.display(),
+        path.display()
+    )]
+    OpenToOthers {
+        /// The directory.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// The directory belongs to another user than the one the process runs as.
+    #[error(
+        "the response directory {} belongs to uid {owner}, not to uid {user} that this process runs as; its owner can plant or replace the responses read at start-up: use a directory of uid {user}'s own, or run `chown {user} {}`",
+        path.display(),
+        path.display()
+    )]
+    ForeignOwner {
+        /// The directory.
+        path: PathBuf,
+        /// The directory's owner.
+        owner: u32,
+        /// The user files are created as (the effective user).
+        user: u32,
+    },
+    /// A response file is a symbolic link; entries of the response directory are never followed.
+    #[error(
+        "the OCSP response file {} is a symbolic link, which is not followed in the response directory; remove it (a regular file is written there at the next fetch)",
+        path.display()
+    )]
+    Symlink {
+        /// The link.
+        path: PathBuf,
+    },
     /// A file could not be created in the directory.
     #[error("the response directory {} is not writable: {source}", path.display())]
     NotWritable {
@@ -133,7 +168,10 @@ pub struct StoredResponse {
 
 impl ResponseDir {
     /// Opens `path`, creating it (and parents) when missing, mode 0700 on unix; fails if it is not
-    /// a writable directory. An existing directory keeps its mode.
+    /// a writable directory. An existing directory keeps its mode, but on unix it must be owned by
+    /// the user the process runs as (root included: a directory owned by another user is refused
+    /// for root too) and not writable by group or others, since whoever can write there decides
+    /// what is read back at start-up.
     pub fn open(path: &Path) -> Result<Self, PersistError> {
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {}
@@ -163,9 +201,18 @@ impl ResponseDir {
             path: path.to_path_buf(),
             source,
         };
+        #[cfg(unix)]
+        refuse_open_to_others(path)?;
         let (probe, file) = dir.create_temp("probe").map_err(not_writable)?;
+        // The probe's owner is the user files are created as: the effective user, learnt without
+        // a system call of our own (and so without `unsafe`).
+        let created = file.metadata();
         drop(file);
         fs::remove_file(&probe).map_err(not_writable)?;
+        #[cfg(unix)]
+        refuse_foreign_owner(path, &created.map_err(not_writable)?)?;
+        #[cfg(not(unix))]
+        let _ = created;
         Ok(dir)
     }
 
@@ -241,7 +288,7 @@ impl ResponseDir {
         id: &CertIdentity,
         max_bytes: usize,
     ) -> Result<Option<StoredResponse>, PersistError> {
-        match read_bounded(&self.file_for(id), max_bytes) {
+        match read_bounded(&self.file_for(id), max_bytes, Links::Refuse) {
             Ok(stored) => Ok(Some(stored)),
             Err(PersistError::Read { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
                 Ok(None)
@@ -283,7 +330,7 @@ impl ResponseDir {
 /// time. A PEM or base64 file is refused with an error that says the file must be DER (as written
 /// by `openssl ocsp -respout`). The content is not otherwise checked.
 pub fn read_response_file(path: &Path, max_bytes: usize) -> Result<StoredResponse, PersistError> {
-    let stored = read_bounded(path, max_bytes)?;
+    let stored = read_bounded(path, max_bytes, Links::Follow)?;
     if is_text_encoding(&stored.der) {
         return Err(PersistError::NotDer {
             path: path.to_path_buf(),
@@ -292,8 +339,18 @@ pub fn read_response_file(path: &Path, max_bytes: usize) -> Result<StoredRespons
     Ok(stored)
 }
 
+/// Whether a file read may be a symbolic link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Links {
+    /// Followed: an operator's own files (`.ors`, `responseFile`) are often links into a
+    /// certificate tool's tree.
+    Follow,
+    /// Refused: in the response directory only staplekit writes, so a link there was planted.
+    Refuse,
+}
+
 /// Reads a regular file of at most `max` bytes, with its modification time.
-fn read_bounded(path: &Path, max: usize) -> Result<StoredResponse, PersistError> {
+fn read_bounded(path: &Path, max: usize, links: Links) -> Result<StoredResponse, PersistError> {
     let read_error = |source| PersistError::Read {
         path: path.to_path_buf(),
         source,
@@ -301,11 +358,29 @@ fn read_bounded(path: &Path, max: usize) -> Result<StoredResponse, PersistError>
     let not_a_file = || PersistError::NotAFile {
         path: path.to_path_buf(),
     };
+    let symlink = || PersistError::Symlink {
+        path: path.to_path_buf(),
+    };
     // Checked before opening too: opening a FIFO would block until someone writes to it.
-    if !fs::metadata(path).map_err(read_error)?.is_file() {
+    let meta = match links {
+        Links::Follow => fs::metadata(path),
+        Links::Refuse => fs::symlink_metadata(path),
+    }
+    .map_err(read_error)?;
+    if meta.file_type().is_symlink() {
+        return Err(symlink());
+    }
+    if !meta.is_file() {
         return Err(not_a_file());
     }
-    let file = File::open(path).map_err(read_error)?;
+    let file = open_for_reading(path, links).map_err(|e| {
+        // A link swapped in after the check above: O_NOFOLLOW makes the open fail with ELOOP.
+        if links == Links::Refuse && is_symlink_refusal(&e) {
+            symlink()
+        } else {
+            read_error(e)
+        }
+    })?;
     // The open file's own metadata: the path may have been replaced in between.
     let meta = file.metadata().map_err(read_error)?;
     if !meta.is_file() {
@@ -351,6 +426,69 @@ fn is_text_encoding(bytes: &[u8]) -> bool {
                 || b.is_ascii_whitespace()
                 || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')
         })
+}
+
+/// Opens `path` read-only; with [`Links::Refuse`], without following a final symbolic link
+/// (`O_NOFOLLOW` on unix).
+fn open_for_reading(path: &Path, links: Links) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    if links == Links::Refuse {
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    }
+    #[cfg(not(unix))]
+    let _ = links;
+    options.open(path)
+}
+
+/// Whether an open failed because `O_NOFOLLOW` met a symbolic link.
+fn is_symlink_refusal(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    return error.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+/// Refuses a directory that its group or others may write to.
+#[cfg(unix)]
+fn refuse_open_to_others(path: &Path) -> Result<(), PersistError> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = fs::metadata(path).map_err(|source| PersistError::Access {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return Err(PersistError::OpenToOthers {
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a directory not owned by the user that created `probe` (a file just created in it).
+#[cfg(unix)]
+fn refuse_foreign_owner(path: &Path, probe: &fs::Metadata) -> Result<(), PersistError> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = fs::metadata(path)
+        .map_err(|source| PersistError::Access {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .uid();
+    if owner != probe.uid() {
+        return Err(PersistError::ForeignOwner {
+            path: path.to_path_buf(),
+            owner,
+            user: probe.uid(),
+        });
+    }
+    Ok(())
 }
 
 /// Writes `der` to the open temp file, makes it durable and renames it over `target`.
@@ -629,14 +767,93 @@ mod tests {
             Err(PersistError::TooLargeWhileReading { max: 16, .. }) => {}
             other => panic!("expected TooLargeWhileReading, got {other:?}"),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_entry_is_refused_naming_it_while_operator_files_may_be_links() {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let dir = open(tmp.path());
-        std::os::unix::fs::symlink(status, dir.file_for(&id(&[5]))).expect("symlink");
-        match dir.read(&id(&[5]), 16) {
-            Err(e @ PersistError::TooLargeWhileReading { .. }) => {
-                assert!(e.to_string().contains("limit of 16 bytes"), "{e}");
+        let dir = open(&tmp.path().join("responses"));
+        let elsewhere = tmp.path().join("planted.der");
+        fs::write(&elsewhere, b"\x30\x03\x0a\x01\x00").expect("write target");
+        let link = dir.file_for(&id(&[5]));
+        std::os::unix::fs::symlink(&elsewhere, &link).expect("symlink");
+        match dir.read(&id(&[5]), 1024) {
+            Err(e @ PersistError::Symlink { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains(&link.display().to_string()), "{text}");
+                assert!(text.contains("symbolic link"), "{text}");
             }
-            other => panic!("expected TooLargeWhileReading, got {other:?}"),
+            other => panic!("expected Symlink, got {other:?}"),
+        }
+        // A dangling link is refused the same way, not taken for "no file".
+        let dangling = dir.file_for(&id(&[6]));
+        std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).expect("symlink");
+        assert!(matches!(
+            dir.read(&id(&[6]), 1024),
+            Err(PersistError::Symlink { .. })
+        ));
+        // O_NOFOLLOW itself, for a link swapped in after the check.
+        let e = open_for_reading(&link, Links::Refuse).expect_err("not followed");
+        assert!(is_symlink_refusal(&e), "{e:?}");
+        // An operator's own file may be a link (certificate tools keep such trees).
+        let stored = read_response_file(&link, 1024).expect("operator link followed");
+        assert_eq!(stored.der, b"\x30\x03\x0a\x01\x00");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn open_refuses_a_directory_writable_by_group_or_others() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let path = tmp.path().join("responses");
+        open(&path);
+        for mode in [0o770, 0o707, 0o1777, 0o720] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).expect("chmod");
+            match ResponseDir::open(&path) {
+                Err(e @ PersistError::OpenToOthers { .. }) => {
+                    let text = e.to_string();
+                    assert!(text.contains(&path.display().to_string()), "{text}");
+                    assert!(text.contains(&format!("mode {mode:o}")), "{text}");
+                    assert!(text.contains("chmod 700"), "{text}");
+                }
+                other => panic!("mode {mode:o}: expected OpenToOthers, got {other:?}"),
+            }
+        }
+        // Readable by others is not a risk to what is read back.
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+        open(&path);
+    }
+
+    /// Only root can give a directory to another user; elsewhere this test has nothing to try.
+    #[cfg(unix)]
+    #[test]
+    fn open_refuses_a_directory_owned_by_another_user() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let path = tmp.path().join("responses");
+        open(&path);
+        let me = fs::metadata(&path).expect("metadata").uid();
+        if me != 0 {
+            eprintln!("not root: cannot make a directory of another user's; skipped");
+            return;
+        }
+        const NOBODY: u32 = 65534;
+        std::os::unix::fs::chown(&path, Some(NOBODY), None).expect("chown");
+        match ResponseDir::open(&path) {
+            Err(
+                e @ PersistError::ForeignOwner {
+                    owner: NOBODY,
+                    user: 0,
+                    ..
+                },
+            ) => {
+                let text = e.to_string();
+                assert!(text.contains(&path.display().to_string()), "{text}");
+                assert!(text.contains("uid 65534"), "{text}");
+                assert!(text.contains("chown 0"), "{text}");
+            }
+            other => panic!("expected ForeignOwner, got {other:?}"),
         }
     }
 

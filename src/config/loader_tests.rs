@@ -62,6 +62,11 @@ fn every_property_from_a_file() {
          com.sun.security.ocsp.timeout=250ms\n\
          com.sun.security.ocsp.readtimeout=3\n\
          com.sun.security.ocsp.useget=false\n\
+         http.proxyHost= proxy.example\n\
+         http.proxyPort=0xC38\n\
+         http.nonProxyHosts=*.Internal| 10.*\n\
+         https.proxyHost=::1\n\
+         https.proxyPort=8443\n\
          jdk.tls.server.disableExtensions=status_request_v2, server_name\n\
          staplekit.stapling.issuers=extra/issuers.pem\n\
          staplekit.stapling.fetchThreads=#10\n\
@@ -91,6 +96,11 @@ fn every_property_from_a_file() {
     assert_eq!(c.ocsp_connect_timeout, Duration::from_millis(250));
     assert_eq!(c.ocsp_read_timeout, Duration::from_secs(3));
     assert!(!c.ocsp_use_get);
+    assert_eq!(c.http_proxy_host.as_deref(), Some("proxy.example"));
+    assert_eq!(c.http_proxy_port, 3128);
+    assert_eq!(c.http_non_proxy_hosts, vec!["*.internal", "10.*"]);
+    assert_eq!(c.https_proxy_host.as_deref(), Some("::1"));
+    assert_eq!(c.https_proxy_port, 8443);
     assert_eq!(
         c.disabled_extensions,
         vec!["status_request_v2", "server_name"]
@@ -136,6 +146,10 @@ fn every_property_from_a_file() {
     );
     assert_eq!(value(Property::RefreshRatio).as_deref(), Some("0.75"));
     assert_eq!(value(Property::RetryDelay).as_deref(), Some("16"));
+    assert_eq!(
+        value(Property::HttpNonProxyHosts).as_deref(),
+        Some("*.internal|10.*")
+    );
 }
 
 #[test]

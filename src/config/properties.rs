@@ -17,8 +17,9 @@ use crate::config::loader::Resolver;
 use crate::config::properties_macro::properties;
 use crate::config::refresh_ratio::RefreshRatio;
 use crate::config::syntax::{
-    Bounded, CacheLifetime, CacheSize, Count, ExtensionList, Flag, Millis, OcspTimeout, Ratio,
-    RelativePath, RelativePathList, ResponderUrl, ResponseTimeout, Seconds, Syntax,
+    Bounded, CacheLifetime, CacheSize, Count, ExtensionList, Flag, HostPatterns, Millis,
+    OcspTimeout, Port, ProxyHost, Ratio, RelativePath, RelativePathList, ResponderUrl,
+    ResponseTimeout, Seconds, Syntax,
 };
 
 properties! {
@@ -128,6 +129,55 @@ properties! {
         default: OCSP_USE_GET = true,
         syntax: Flag::OrDefault,
         about: "Use HTTP GET for OCSP requests whose URL is at most 255 characters, else POST",
+    }
+
+    /// the proxy for `http` responders, as the JDK's networking property says. Default none:
+    /// direct. Environment variables (`HTTP_PROXY` and the like) are never used.
+    http_proxy_host: Option<String> {
+        property: HttpProxyHost,
+        key: "http.proxyHost",
+        default: HTTP_PROXY_HOST = None,
+        syntax: ProxyHost,
+        about: "Proxy for http OCSP responders (host name or IP address); none = direct; HTTP_PROXY and other environment variables are ignored",
+    }
+
+    /// the port of `http_proxy_host`. Default 80, as in the JDK.
+    http_proxy_port: u16 {
+        property: HttpProxyPort,
+        key: "http.proxyPort",
+        default: HTTP_PROXY_PORT = 80,
+        syntax: Bounded { unit: Port, range: 1..=65535 },
+        about: "Port of http.proxyHost (1 to 65535)",
+    }
+
+    /// lowercase patterns of hosts reached without a proxy, for `http` and `https` alike (the
+    /// JDK's https uses this property too). The JDK's own `localhost|127.*|[::1]|0.0.0.0|[::0]`
+    /// are always direct as well. Default none.
+    http_non_proxy_hosts: Vec<String> {
+        property: HttpNonProxyHosts,
+        key: "http.nonProxyHosts",
+        default: HTTP_NON_PROXY_HOSTS = Vec::new(),
+        syntax: HostPatterns,
+        about: "Hosts reached without a proxy, for http and https: patterns separated by a vertical bar, each with * allowed at either end (e.g. *.example.com); localhost, 127.*, [::1], 0.0.0.0 and [::0] always are",
+    }
+
+    /// the proxy for `https` responders (a CONNECT tunnel), as the JDK's networking property
+    /// says. Default none: direct.
+    https_proxy_host: Option<String> {
+        property: HttpsProxyHost,
+        key: "https.proxyHost",
+        default: HTTPS_PROXY_HOST = None,
+        syntax: ProxyHost,
+        about: "Proxy for https OCSP responders (host name or IP address), tunnelled with CONNECT; none = direct; HTTPS_PROXY and other environment variables are ignored",
+    }
+
+    /// the port of `https_proxy_host`. Default 443, as in the JDK.
+    https_proxy_port: u16 {
+        property: HttpsProxyPort,
+        key: "https.proxyPort",
+        default: HTTPS_PROXY_PORT = 443,
+        syntax: Bounded { unit: Port, range: 1..=65535 },
+        about: "Port of https.proxyHost (1 to 65535)",
     }
 
     /// TLS extension names the server does not use, trimmed, case as written. Default empty.

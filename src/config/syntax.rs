@@ -19,6 +19,7 @@ use crate::config::values::list::extension_list;
 use crate::config::values::number::{bounded, cache_lifetime, cache_size, response_timeout};
 use crate::config::values::ocsp_timeout::{ocsp_timeout, render_timeout};
 use crate::config::values::path::{resolve_path, resolve_path_list};
+use crate::config::values::proxy::{host_patterns, proxy_host};
 use crate::config::values::ratio::refresh_ratio;
 use crate::config::values::uri::responder_uri;
 use crate::config::values::Interpreted;
@@ -216,6 +217,46 @@ impl Syntax for ExtensionList {
     }
 }
 
+/// A proxy host (`http.proxyHost`, `https.proxyHost`); empty means none.
+pub(crate) struct ProxyHost;
+
+impl Syntax for ProxyHost {
+    type Value = Option<String>;
+
+    fn read(
+        &self,
+        raw: &str,
+        _: &ValueSource,
+        _: &Option<String>,
+    ) -> Result<Interpreted<Option<String>>, Refusal> {
+        Ok(proxy_host(raw))
+    }
+
+    fn render(&self, value: &Option<String>) -> String {
+        value.clone().unwrap_or_default()
+    }
+}
+
+/// `http.nonProxyHosts`: host patterns separated by `|`, each with an optional `*` at either end.
+pub(crate) struct HostPatterns;
+
+impl Syntax for HostPatterns {
+    type Value = Vec<String>;
+
+    fn read(
+        &self,
+        raw: &str,
+        _: &ValueSource,
+        _: &Vec<String>,
+    ) -> Result<Interpreted<Vec<String>>, Refusal> {
+        Ok(Interpreted::ok(host_patterns(raw)))
+    }
+
+    fn render(&self, value: &Vec<String>) -> String {
+        value.join("|")
+    }
+}
+
 /// One path, made absolute relative to where it was written; empty means none.
 pub(crate) struct RelativePath;
 
@@ -317,6 +358,8 @@ pub(crate) struct Count;
 pub(crate) struct Seconds;
 /// Whole milliseconds.
 pub(crate) struct Millis;
+/// A TCP port.
+pub(crate) struct Port;
 
 impl Unit for Count {
     type Value = usize;
@@ -364,6 +407,23 @@ impl Unit for Millis {
 
     fn render(&self, value: &Duration) -> String {
         value.as_millis().to_string()
+    }
+}
+
+impl Unit for Port {
+    type Value = u16;
+
+    // Saturates rather than wraps: a range never admits more than 65535 for a port.
+    fn value(&self, n: u32) -> u16 {
+        u16::try_from(n).unwrap_or(u16::MAX)
+    }
+
+    fn steps(&self, value: &u16) -> u32 {
+        u32::from(*value)
+    }
+
+    fn render(&self, value: &u16) -> String {
+        value.to_string()
     }
 }
 

@@ -26,7 +26,7 @@ use crate::background::{FetchTarget, Lookup, RefreshTiming, Registry};
 use crate::cache::ResponseCache;
 use crate::chain::{Chain, ChainCertificate, ChainError, IssuerStore};
 use crate::config::StaplingConfig;
-use crate::fetch::{HttpSettings, OcspHttpClient};
+use crate::fetch::{HttpSettings, OcspHttpClient, ProxySettings};
 use crate::ocsp::request::nonce_of;
 use crate::ocsp::{CertIdentity, VerifiedResponse};
 use crate::report::{CertificateReport, FetchFailure, Outcome, SkipReason};
@@ -106,12 +106,15 @@ impl StaplingEngine {
             Some(path) => IssuerStore::load(path).map_err(EngineError::Issuers)?,
             None => IssuerStore::default(),
         };
-        let http = OcspHttpClient::new(HttpSettings {
-            connect_timeout: config.ocsp_connect_timeout,
-            read_timeout: config.ocsp_read_timeout,
-            use_get: config.ocsp_use_get,
-            max_response_bytes: config.max_response_bytes,
-        })?;
+        let http = OcspHttpClient::with_proxies(
+            HttpSettings {
+                connect_timeout: config.ocsp_connect_timeout,
+                read_timeout: config.ocsp_read_timeout,
+                use_get: config.ocsp_use_get,
+                max_response_bytes: config.max_response_bytes,
+            },
+            ProxySettings::from_config(&config),
+        )?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(config.fetch_threads)
             .thread_name(|i| format!("staplekit-fetch-{i}"))

@@ -8,6 +8,7 @@ pub(crate) mod list;
 pub(crate) mod number;
 pub(crate) mod ocsp_timeout;
 pub(crate) mod path;
+pub(crate) mod proxy;
 pub(crate) mod ratio;
 pub(crate) mod uri;
 
