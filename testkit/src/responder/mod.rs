@@ -56,6 +56,7 @@ use std::time::Duration;
 
 pub use authority::{Authority, CertState};
 pub use error::ResponderError;
+pub use crate::pki::Criticality;
 pub use faults::{Fault, OcspResponseStatus};
 pub use http::{MAX_BODY, MAX_HEAD};
 pub use server::{MAX_CONNECTIONS, REQUEST_TIMEOUT, WRITE_TIMEOUT};
