@@ -210,7 +210,7 @@ mod tests {
         let mut sorted = labels.clone();
         sorted.sort();
         assert_eq!(labels, sorted);
-        assert_eq!(labels.len(), 24);
+        assert_eq!(labels.len(), 26);
     }
 
     #[test]
