@@ -648,7 +648,11 @@ mod tests {
     #[test]
     fn ocsp_signer_carries_the_unknown_extension_with_the_criticality_asked_for() {
         let root = root();
-        for criticality in [None, Some(Criticality::NonCritical), Some(Criticality::Critical)] {
+        for criticality in [
+            None,
+            Some(Criticality::NonCritical),
+            Some(Criticality::Critical),
+        ] {
             let options = OcspSignerOptions {
                 unknown_extension: criticality,
                 ..OcspSignerOptions::STANDARD

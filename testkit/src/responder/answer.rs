@@ -6,18 +6,17 @@ use der::asn1::{Null, OctetString};
 use der::oid::db::rfc6960::ID_PKIX_OCSP_NONCE;
 use der::{Decode, Encode};
 use ring::rand::{SecureRandom, SystemRandom};
+use x509_cert::ext::Extension;
 use x509_cert::serial_number::SerialNumber;
 use x509_ocsp::{
     BasicOcspResponse, CertId, CertStatus, OcspGeneralizedTime, OcspRequest, OcspResponse,
     OcspResponseStatus, ResponseData, RevokedInfo, SingleResponse, Version,
 };
 
-use x509_cert::ext::Extension;
-
 use super::authority::{crl_reason, serial_key, CertState};
-use crate::pki::{Criticality, UNKNOWN_EXTENSION_OID, UNKNOWN_EXTENSION_VALUE};
 use super::faults::Fault;
 use super::registry::{ActiveFault, AuthorityEntry, Registry};
+use crate::pki::{Criticality, UNKNOWN_EXTENSION_OID, UNKNOWN_EXTENSION_VALUE};
 
 /// Length of the [`Fault::Garbage`] body.
 const GARBAGE_LEN: usize = 64;

@@ -54,9 +54,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLockWriteGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use crate::pki::Criticality;
 pub use authority::{Authority, CertState};
 pub use error::ResponderError;
-pub use crate::pki::Criticality;
 pub use faults::{Fault, OcspResponseStatus};
 pub use http::{MAX_BODY, MAX_HEAD};
 pub use server::{MAX_CONNECTIONS, REQUEST_TIMEOUT, WRITE_TIMEOUT};
