@@ -2,22 +2,28 @@
 //!
 //! Checks, in order: size, DER structure, responseStatus, response type, who signed it (the issuer,
 //! or a delegated responder certificate carried in the response, issued by the issuer, holding
-//! id-kp-OCSPSigning and valid now), the signature, a SingleResponse for the certificate's CertID,
-//! the times, and the nonce when one was sent.
+//! id-kp-OCSPSigning, without an unknown critical extension and valid now), the signature, no
+//! unknown critical extension in the response, a SingleResponse for the certificate's CertID, the
+//! times (without nextUpdate: thisUpdate's age), and the nonce when one was sent.
 //!
-//! Two rules follow the JDK client, so that what is stapled is what a JDK client accepts
-//! (`sun.security.provider.certpath.OCSPResponse` in openjdk/jdk):
+//! Two rules follow the JDK client, so that what is stapled is what a JDK client accepts. In
+//! openjdk/jdk, `src/java.base/share/classes/sun/security/provider/certpath/OCSPResponse.java`
+//! (read at commit 080b3b83ebffe5149fbc9ac48e921fb51e9c3c63):
 //!
 //! - A response without nextUpdate is accepted only while its thisUpdate is at most
-//!   [`MAX_AGE_WITHOUT_NEXT_UPDATE`] old. The JDK's `verify` rejects a SingleResponse once
-//!   `now - MAX_CLOCK_SKEW` is after `nextUpdate != null ? nextUpdate : thisUpdate` ("Response is
-//!   unreliable: its validity interval is out-of-date"), `MAX_CLOCK_SKEW` being
-//!   `com.sun.security.ocsp.clockSkew`, 900 s by default. Without such a bound an attacker on the
-//!   path of plain-HTTP OCSP could replay a GOOD from before a revocation for ever.
-//! - An unknown critical extension is refused: the JDK throws "Unsupported OCSP critical
-//!   extension" for any critical responseExtension but the nonce and for any critical
-//!   singleExtension, and RFC 5280 section 4.2 forbids using a certificate with a critical
-//!   extension it does not understand (the delegated responder certificate).
+//!   [`MAX_AGE_WITHOUT_NEXT_UPDATE`] old. `OCSPResponse.verify` throws "Response is unreliable:
+//!   its validity interval is out-of-date" when `nowMinusSkew.after(sr.nextUpdate != null ?
+//!   sr.nextUpdate : sr.thisUpdate)`, the skew being `com.sun.security.ocsp.clockSkew` in seconds
+//!   (`DEFAULT_MAX_CLOCK_SKEW = 900000` ms when unset or negative). Without such a bound an
+//!   attacker on the path of plain-HTTP OCSP could replay a GOOD from before a revocation for ever.
+//! - An unknown critical extension is refused. `OCSPResponse.parseExtensions` ("We don't support
+//!   any extensions yet") throws "Unsupported OCSP critical extension" for every critical
+//!   responseExtension, and `SingleResponse` does the same for singleExtensions. staplekit knows
+//!   the nonce (older JDKs, e.g. 8, accepted a critical one; the current one refuses even that,
+//!   and responders send it non-critical). The JDK does not look at the delegated responder
+//!   certificate's critical extensions; RFC 5280 section 4.2 forbids relying on a certificate
+//!   with one the relying party does not understand, so staplekit refuses those it would not
+//!   process.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
