@@ -71,8 +71,8 @@ pub use engine::{
 pub use fetch::{TransportError, TransportKind};
 pub use ocsp::response::rfc3339;
 pub use ocsp::{
-    verify_response, CertIdError, CertIdentity, Expected, Rejection, RejectionKind, RevocationInfo,
-    Signer, Status, VerifiedResponse, VerifyPolicy,
+    verify_response, CertIdError, CertIdentity, Expected, ExtensionPlace, Rejection, RejectionKind,
+    RevocationInfo, Signer, Status, VerifiedResponse, VerifyPolicy, MAX_AGE_WITHOUT_NEXT_UPDATE,
 };
 pub use report::{CertificateReport, FetchFailure, Outcome, SkipReason};
 pub use stats::{CertificateStats, EngineStats, FetchOutcome, FetchProblem};

@@ -214,7 +214,7 @@ mod tests {
         let mut sorted = labels.clone();
         sorted.sort();
         assert_eq!(labels, sorted);
-        assert_eq!(labels.len(), 25);
+        assert_eq!(labels.len(), 27);
     }
 
     #[test]

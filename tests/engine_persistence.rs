@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use staplekit::internal::ResponseDir;
+use staplekit::internal::{encode_request, HttpSettings, OcspHttpClient, ResponseDir};
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::CertificateStats;
 use staplekit::{Chain, FetchOutcome, ResponseSource, StaplingEngine};
@@ -218,6 +218,64 @@ fn a_rewritten_response_file_is_read_again() {
     wait_until("the rewritten file is stapled", || {
         stapled(&engine, &chain).first().cloned().flatten() == Some(fresh.clone())
     });
+}
+
+/// A leaf response without nextUpdate whose thisUpdate is `age` old, as an operator's cron job
+/// would have fetched it, straight from the responder (the engine would refuse an old one).
+fn leaf_response_without_next_update(age: Duration) -> (OwnPki, Vec<u8>) {
+    let fx = OwnPki::start();
+    fx.responder.set_validity(None);
+    fx.responder.set_this_update_age(age);
+    let client = OcspHttpClient::new(HttpSettings {
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: Duration::from_secs(5),
+        use_get: false,
+        max_response_bytes: 65_536,
+    })
+    .unwrap();
+    let leaf = fx.leaf_chain(&engine(&[])).certificates()[0].clone();
+    let url = url::Url::parse(&fx.responder.url()).unwrap();
+    let der = client
+        .send(&url, &encode_request(leaf.id.as_ref().unwrap(), &[]))
+        .unwrap();
+    fx.responder.shutdown();
+    (fx, der)
+}
+
+#[test]
+fn an_ors_file_without_next_update_400_days_old_is_not_stapled() {
+    let (fx, der) = leaf_response_without_next_update(Duration::from_secs(400 * 86_400));
+    let dir = tempfile::tempdir().unwrap();
+    let chain_file = dir.path().join("server.pem");
+    std::fs::write(ors(&chain_file), &der).unwrap();
+
+    let engine = engine(&[]);
+    let chain = fx.leaf_chain(&engine);
+    engine.register(&chain, Some(&chain_file));
+    assert_eq!(stapled(&engine, &chain), Vec::<Option<Vec<u8>>>::new());
+    assert_eq!(certificates(&engine)[0].source, None);
+}
+
+#[test]
+fn a_fresh_ors_file_without_next_update_is_stapled() {
+    let (fx, der) = leaf_response_without_next_update(Duration::from_secs(60));
+    let dir = tempfile::tempdir().unwrap();
+    let chain_file = dir.path().join("server.pem");
+    std::fs::write(ors(&chain_file), &der).unwrap();
+
+    let engine = engine(&[]);
+    let chain = fx.leaf_chain(&engine);
+    engine.register(&chain, Some(&chain_file));
+    assert_eq!(stapled(&engine, &chain)[0], Some(der));
+    let leaf = &certificates(&engine)[0];
+    assert_eq!(leaf.source, Some(ResponseSource::StaticFile));
+    // Stapled no longer than thisUpdate (a minute ago) plus the bound.
+    let until = leaf.next_update.expect("a bound");
+    let bound = staplekit::MAX_AGE_WITHOUT_NEXT_UPDATE;
+    assert!(
+        until <= SystemTime::now() + bound - Duration::from_secs(50),
+        "{leaf:?}"
+    );
 }
 
 fn ors(chain_file: &Path) -> PathBuf {

@@ -4,17 +4,19 @@
 //! Signature faults come from OpenSSL's own responder; the faults it cannot produce come from the
 //! project's responder.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use staplekit::internal::SignatureError;
 use staplekit::tls::{ClientStatusRequest, TlsVersion};
 use staplekit::FetchFailure;
 use staplekit::TransportError;
+use staplekit::{verify_response, Expected, VerifyPolicy, MAX_AGE_WITHOUT_NEXT_UPDATE};
 use staplekit::{Chain, StaplingEngine};
-use staplekit::{Rejection, Status};
+use staplekit::{ExtensionPlace, Rejection, Status};
 use staplekit_testkit::fixtures::*;
 use staplekit_testkit::openssl::ResponderConfig;
-use staplekit_testkit::responder::{CertState, Fault};
+use staplekit_testkit::pki::{OcspSignerOptions, UNKNOWN_EXTENSION_OID};
+use staplekit_testkit::responder::{Authority, CertState, Criticality, Fault};
 use x509_ocsp::OcspResponseStatus;
 
 /// responseTimeout for these tests: the bound every staple call must respect.
@@ -259,4 +261,149 @@ fn unknown_status_is_verified_but_never_stapled() {
         verified(&engine.check_chain(&chain, CHECK_WAIT)[0]).status,
         Status::Unknown
     );
+}
+
+/// The leaf's report line from a fresh engine in front of `fx`.
+fn leaf_report(fx: &OwnPki) -> staplekit::CertificateReport {
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    engine.check_chain(&chain, CHECK_WAIT).swap_remove(0)
+}
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+#[test]
+fn an_answer_without_next_update_and_an_old_this_update_is_stale() {
+    let fx = OwnPki::start();
+    fx.responder.set_validity(None);
+    fx.responder.set_this_update_age(400 * DAY);
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    assert_nothing_stapled_in_time(&engine, &chain);
+    let got = failure(&engine.check_chain(&chain, CHECK_WAIT)[0]).clone();
+    let FetchFailure::Rejected(Rejection::Stale(this_update)) = got else {
+        panic!("expected a stale answer, got {got:?}");
+    };
+    let age = SystemTime::now().duration_since(this_update).unwrap();
+    assert!(age >= 400 * DAY && age < 401 * DAY, "{age:?}");
+    assert_eq!(got.outcome().to_string(), "rejected.stale");
+    assert!(got.is_invalid_answer());
+}
+
+#[test]
+fn a_fresh_answer_without_next_update_is_accepted_until_the_bound_and_not_after() {
+    let fx = OwnPki::start();
+    fx.responder.set_validity(None);
+    let report = leaf_report(&fx);
+    let response = verified(&report);
+    assert_eq!(
+        (response.status, response.next_update),
+        (Status::Good, None)
+    );
+
+    // The same bytes, checked later: what the JDK client's clock skew still accepts, then not.
+    let chain_leaf = &fx.leaf_chain(&engine(&[])).certificates()[0].clone();
+    let expected = Expected {
+        id: chain_leaf.id.as_ref().unwrap(),
+        issuer_der: chain_leaf.issuer_der.as_deref().unwrap(),
+        nonce: None,
+    };
+    let at = |now| VerifyPolicy {
+        now,
+        clock_skew: Duration::from_secs(300),
+        max_response_bytes: 65536,
+    };
+    let last = response.this_update + MAX_AGE_WITHOUT_NEXT_UPDATE;
+    assert!(verify_response(&response.der, &expected, &at(last)).is_ok());
+    assert_eq!(
+        verify_response(&response.der, &expected, &at(last + Duration::from_secs(1))),
+        Err(Rejection::Stale(response.this_update))
+    );
+}
+
+/// The OID of the testkit's unknown extension, as a rejection names it.
+fn unknown_oid() -> String {
+    UNKNOWN_EXTENSION_OID.to_string()
+}
+
+#[test]
+fn an_unknown_critical_response_extension_is_refused_and_a_non_critical_one_ignored() {
+    let got = leaf_failure_with_fault(Fault::ResponseExtension(Criticality::Critical));
+    assert_eq!(
+        got,
+        FetchFailure::Rejected(Rejection::UnknownCriticalExtension {
+            place: ExtensionPlace::Response,
+            oid: unknown_oid(),
+        })
+    );
+    assert_eq!(
+        got.outcome().to_string(),
+        "rejected.unknown-critical-extension"
+    );
+
+    let fx = OwnPki::start();
+    fx.responder
+        .set_fault(Fault::ResponseExtension(Criticality::NonCritical))
+        .unwrap();
+    assert!(is_good(&leaf_report(&fx)));
+}
+
+#[test]
+fn an_unknown_critical_single_extension_is_refused_and_a_non_critical_one_ignored() {
+    let got = leaf_failure_with_fault(Fault::SingleExtension(Criticality::Critical));
+    assert_eq!(
+        got,
+        FetchFailure::Rejected(Rejection::UnknownCriticalExtension {
+            place: ExtensionPlace::SingleResponse,
+            oid: unknown_oid(),
+        })
+    );
+
+    let fx = OwnPki::start();
+    fx.responder
+        .set_fault(Fault::SingleExtension(Criticality::NonCritical))
+        .unwrap();
+    assert!(is_good(&leaf_report(&fx)));
+}
+
+/// The intermediate's responses signed by a delegate of its own carrying the unknown extension.
+fn signed_by_delegate_with_unknown_extension(fx: &OwnPki, criticality: Criticality) {
+    let delegate = fx
+        .pki
+        .intermediate
+        .issue_ocsp_signer(
+            "staplekit test delegate with an unknown extension",
+            OcspSignerOptions {
+                unknown_extension: Some(criticality),
+                ..OcspSignerOptions::STANDARD
+            },
+        )
+        .unwrap();
+    fx.responder
+        .add_authority(Authority {
+            issuer_der: fx.pki.intermediate.cert().der.clone(),
+            signer_cert_der: delegate.der,
+            signer_key_pkcs8: delegate.key_pkcs8_der,
+            include_signer_cert: true,
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_delegated_signer_with_an_unknown_critical_extension_is_refused() {
+    let fx = OwnPki::start();
+    signed_by_delegate_with_unknown_extension(&fx, Criticality::Critical);
+    let engine = bounded_engine();
+    let chain = fx.leaf_chain(&engine);
+    assert_nothing_stapled_in_time(&engine, &chain);
+    assert_eq!(
+        failure(&engine.check_chain(&chain, CHECK_WAIT)[0]),
+        &FetchFailure::Rejected(Rejection::UnknownCriticalExtension {
+            place: ExtensionPlace::ResponderCertificate,
+            oid: unknown_oid(),
+        })
+    );
+
+    signed_by_delegate_with_unknown_extension(&fx, Criticality::NonCritical);
+    assert!(is_good(&leaf_report(&fx)));
 }

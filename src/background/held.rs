@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::ocsp::{Status, VerifiedResponse};
+use crate::ocsp::{Status, VerifiedResponse, MAX_AGE_WITHOUT_NEXT_UPDATE};
 
 /// Where a held response came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +48,9 @@ pub(crate) struct Held {
 
 impl Held {
     /// The instant from which it is never stapled: its nextUpdate, or for a response without one
-    /// `stored_at + lifetime` (`jdk.tls.stapling.cacheLifetime`). `None`: no bound at all
-    /// (no nextUpdate and a lifetime of 0), so it cannot be held.
+    /// the earlier of `stored_at + lifetime` (`jdk.tls.stapling.cacheLifetime`) and thisUpdate
+    /// plus [`MAX_AGE_WITHOUT_NEXT_UPDATE`] (what verification accepts, and a JDK client too).
+    /// `None`: no nextUpdate and a lifetime of 0 (the JDK's cache keeps none), so it cannot be held.
     pub(crate) fn valid_until(&self, lifetime: Duration) -> Option<SystemTime> {
         valid_until(&self.response, self.stored_at, lifetime)
     }
@@ -61,7 +62,9 @@ impl Held {
         let by_lifetime = (!lifetime.is_zero()).then(|| self.stored_at + lifetime);
         match (self.response.next_update, by_lifetime) {
             (Some(next), Some(life)) => Some(next.min(life)),
-            (next, life) => next.or(life),
+            (Some(next), None) => Some(next),
+            // Without nextUpdate, fresh and valid end together: nothing is gained by keeping it.
+            (None, _) => self.valid_until(lifetime),
         }
     }
 
@@ -76,9 +79,13 @@ fn valid_until(
     stored_at: SystemTime,
     lifetime: Duration,
 ) -> Option<SystemTime> {
-    response
-        .next_update
-        .or_else(|| (!lifetime.is_zero()).then(|| stored_at + lifetime))
+    match response.next_update {
+        Some(next) => Some(next),
+        None if lifetime.is_zero() => None,
+        None => {
+            Some((stored_at + lifetime).min(response.this_update + MAX_AGE_WITHOUT_NEXT_UPDATE))
+        }
+    }
 }
 
 /// What to do with a newly verified response for a certificate that may already hold one.
@@ -186,6 +193,44 @@ mod tests {
         assert_eq!(h.valid_until(10 * MINUTE), Some(t(10)));
         assert_eq!(h.valid_until(Duration::ZERO), None);
         assert!(!h.is_servable(t(0), Duration::ZERO));
+    }
+
+    #[test]
+    fn without_next_update_this_update_plus_the_max_age_bounds_it_too() {
+        let max_age = MAX_AGE_WITHOUT_NEXT_UPDATE.as_secs() / 60;
+        // Fetched when already 5 minutes old: stapled until thisUpdate + the bound, however long
+        // cacheLifetime is.
+        let h = Held {
+            response: Arc::new(response(Status::Good, 0, None)),
+            stored_at: t(5),
+            source: ResponseSource::StaticFile,
+        };
+        let life = 60 * MINUTE;
+        assert_eq!(h.valid_until(life), Some(t(max_age)));
+        assert_eq!(h.fresh_until(life), Some(t(max_age)));
+        assert!(h.is_servable(t(max_age) - Duration::from_secs(1), life));
+        assert!(!h.is_servable(t(max_age), life));
+        // A shorter cacheLifetime still ends it first.
+        assert_eq!(h.valid_until(2 * MINUTE), Some(t(7)));
+        assert_eq!(h.fresh_until(2 * MINUTE), Some(t(7)));
+        // And with a lifetime of 0 it is still not held at all.
+        assert_eq!(h.valid_until(Duration::ZERO), None);
+        assert_eq!(h.fresh_until(Duration::ZERO), None);
+    }
+
+    #[test]
+    fn a_stale_held_response_without_next_update_is_replaced_even_by_an_older_one() {
+        let h = held(Status::Good, 10, None);
+        let older = response(Status::Good, 5, Some(90));
+        let after_bound = 10 + MAX_AGE_WITHOUT_NEXT_UPDATE.as_secs() / 60;
+        assert_eq!(
+            judge(Some(&h), &older, t(after_bound), 60 * MINUTE),
+            Verdict::Take
+        );
+        assert_eq!(
+            judge(Some(&h), &older, t(after_bound - 1), 60 * MINUTE),
+            Verdict::Keep(KeepReason::Older)
+        );
     }
 
     #[test]

@@ -9,4 +9,7 @@ pub(crate) mod verify;
 pub use cert_id::{CertIdError, CertIdentity};
 pub use response::{RevocationInfo, Signer, Status, VerifiedResponse};
 pub(crate) use verify::covers;
-pub use verify::{verify_response, Expected, Rejection, RejectionKind, VerifyPolicy};
+pub use verify::{
+    verify_response, Expected, ExtensionPlace, Rejection, RejectionKind, VerifyPolicy,
+    MAX_AGE_WITHOUT_NEXT_UPDATE,
+};

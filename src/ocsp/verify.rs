@@ -2,8 +2,28 @@
 //!
 //! Checks, in order: size, DER structure, responseStatus, response type, who signed it (the issuer,
 //! or a delegated responder certificate carried in the response, issued by the issuer, holding
-//! id-kp-OCSPSigning and valid now), the signature, a SingleResponse for the certificate's CertID,
-//! the times, and the nonce when one was sent.
+//! id-kp-OCSPSigning, without an unknown critical extension and valid now), the signature, no
+//! unknown critical extension in the response, a SingleResponse for the certificate's CertID, the
+//! times (without nextUpdate: thisUpdate's age), and the nonce when one was sent.
+//!
+//! Two rules follow the JDK client, so that what is stapled is what a JDK client accepts. In
+//! openjdk/jdk, `src/java.base/share/classes/sun/security/provider/certpath/OCSPResponse.java`
+//! (read at commit 080b3b83ebffe5149fbc9ac48e921fb51e9c3c63):
+//!
+//! - A response without nextUpdate is accepted only while its thisUpdate is at most
+//!   [`MAX_AGE_WITHOUT_NEXT_UPDATE`] old. `OCSPResponse.verify` throws "Response is unreliable:
+//!   its validity interval is out-of-date" when `nowMinusSkew.after(sr.nextUpdate != null ?
+//!   sr.nextUpdate : sr.thisUpdate)`, the skew being `com.sun.security.ocsp.clockSkew` in seconds
+//!   (`DEFAULT_MAX_CLOCK_SKEW = 900000` ms when unset or negative). Without such a bound an
+//!   attacker on the path of plain-HTTP OCSP could replay a GOOD from before a revocation for ever.
+//! - An unknown critical extension is refused. `OCSPResponse.parseExtensions` ("We don't support
+//!   any extensions yet") throws "Unsupported OCSP critical extension" for every critical
+//!   responseExtension, and `SingleResponse` does the same for singleExtensions. staplekit knows
+//!   the nonce (older JDKs, e.g. 8, accepted a critical one; the current one refuses even that,
+//!   and responders send it non-critical). The JDK does not look at the delegated responder
+//!   certificate's critical extensions; RFC 5280 section 4.2 forbids relying on a certificate
+//!   with one the relying party does not understand, so staplekit refuses those it would not
+//!   process.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,12 +33,60 @@ use der::oid::db::rfc6960::{ID_PKIX_OCSP_BASIC, ID_PKIX_OCSP_NONCE};
 use der::{Decode, Encode, Sequence};
 use ring::digest::{digest, SHA1_FOR_LEGACY_USE_ONLY};
 use spki::AlgorithmIdentifierRef;
+use x509_cert::ext::Extension;
 use x509_ocsp::{CertStatus, OcspResponse, OcspResponseStatus, ResponderId, ResponseData};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::response::{RevocationInfo, Signer, Status, VerifiedResponse};
 use super::signature::{verify_signature, PublicKey, SignatureError};
 use super::CertIdentity;
+
+/// How old thisUpdate may be in a response without nextUpdate: 10 minutes, the JDK client's
+/// default clock skew (`com.sun.security.ocsp.clockSkew`, 900 s, within which it accepts such a
+/// response) less 5 minutes for a client whose clock runs ahead of the server's. A held or cached
+/// response without nextUpdate is stapled only until thisUpdate plus this.
+pub const MAX_AGE_WITHOUT_NEXT_UPDATE: Duration = Duration::from_secs(600);
+
+/// Critical extensions of a delegated responder certificate that path validation understands
+/// (RFC 5280 section 4.2.1, RFC 6960 section 4.2.2.2.1), by OID. Any other critical extension
+/// makes the certificate unusable (RFC 5280 section 4.2): the issuer meant a constraint staplekit
+/// cannot check.
+const KNOWN_CERTIFICATE_EXTENSIONS: [&str; 12] = [
+    "2.5.29.14",            // subjectKeyIdentifier
+    "2.5.29.15",            // keyUsage
+    "2.5.29.17",            // subjectAltName
+    "2.5.29.19",            // basicConstraints
+    "2.5.29.30",            // nameConstraints
+    "2.5.29.32",            // certificatePolicies
+    "2.5.29.33",            // policyMappings
+    "2.5.29.35",            // authorityKeyIdentifier
+    "2.5.29.36",            // policyConstraints
+    "2.5.29.37",            // extKeyUsage
+    "2.5.29.54",            // inhibitAnyPolicy
+    "1.3.6.1.5.5.7.48.1.5", // id-pkix-ocsp-nocheck
+];
+
+/// Where an extension sits, for [`Rejection::UnknownCriticalExtension`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExtensionPlace {
+    /// The ResponseData's responseExtensions (where the nonce is, the one known there).
+    Response,
+    /// A SingleResponse's singleExtensions (none is known).
+    SingleResponse,
+    /// The delegated responder certificate carried in the response.
+    ResponderCertificate,
+}
+
+impl ExtensionPlace {
+    /// `responseExtensions`, `singleExtensions` or `responder certificate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExtensionPlace::Response => "responseExtensions",
+            ExtensionPlace::SingleResponse => "singleExtensions",
+            ExtensionPlace::ResponderCertificate => "responder certificate",
+        }
+    }
+}
 
 /// Why a response was not accepted. Every variant means: not cached, not stapled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -68,6 +136,22 @@ pub enum Rejection {
     /// The response carries a nonce other than the one that was sent.
     #[error("the response's nonce does not match the request's")]
     NonceMismatch,
+    /// No nextUpdate, and thisUpdate is older than [`MAX_AGE_WITHOUT_NEXT_UPDATE`]: possibly a
+    /// replay of an answer from before a revocation, and a JDK client would refuse it.
+    #[error(
+        "the response has no nextUpdate and its thisUpdate {} is more than {} s old",
+        crate::ocsp::response::rfc3339(*.0),
+        MAX_AGE_WITHOUT_NEXT_UPDATE.as_secs()
+    )]
+    Stale(SystemTime),
+    /// A critical extension staplekit (and the JDK client) does not understand.
+    #[error("unknown critical extension {oid} in the {}", .place.name())]
+    UnknownCriticalExtension {
+        /// Where it is.
+        place: ExtensionPlace,
+        /// Its OID, dotted.
+        oid: String,
+    },
 }
 
 impl Rejection {
@@ -93,6 +177,8 @@ impl Rejection {
             Rejection::NotYetValid(_) => RejectionKind::NotYetValid,
             Rejection::Expired(_) => RejectionKind::Expired,
             Rejection::NonceMismatch => RejectionKind::NonceMismatch,
+            Rejection::Stale(_) => RejectionKind::Stale,
+            Rejection::UnknownCriticalExtension { .. } => RejectionKind::UnknownCriticalExtension,
         }
     }
 }
@@ -120,8 +206,12 @@ pub enum RejectionKind {
     NotSuccessful,
     /// [`Rejection::NotYetValid`].
     NotYetValid,
+    /// [`Rejection::Stale`].
+    Stale,
     /// [`Rejection::TooLarge`].
     TooLarge,
+    /// [`Rejection::UnknownCriticalExtension`].
+    UnknownCriticalExtension,
     /// [`Rejection::UnknownSigner`].
     UnknownSigner,
     /// [`Rejection::UnsupportedResponseType`].
@@ -132,7 +222,7 @@ pub enum RejectionKind {
 
 impl RejectionKind {
     /// Every kind, in declaration order.
-    pub const ALL: [RejectionKind; 13] = [
+    pub const ALL: [RejectionKind; 15] = [
         RejectionKind::BadSignature,
         RejectionKind::DelegateNotAuthorized,
         RejectionKind::DelegateNotIssuedByIssuer,
@@ -142,7 +232,9 @@ impl RejectionKind {
         RejectionKind::NonceMismatch,
         RejectionKind::NotSuccessful,
         RejectionKind::NotYetValid,
+        RejectionKind::Stale,
         RejectionKind::TooLarge,
+        RejectionKind::UnknownCriticalExtension,
         RejectionKind::UnknownSigner,
         RejectionKind::UnsupportedType,
         RejectionKind::WrongCertificate,
@@ -160,7 +252,9 @@ impl RejectionKind {
             RejectionKind::NonceMismatch => "nonce-mismatch",
             RejectionKind::NotSuccessful => "not-successful",
             RejectionKind::NotYetValid => "not-yet-valid",
+            RejectionKind::Stale => "stale",
             RejectionKind::TooLarge => "too-large",
+            RejectionKind::UnknownCriticalExtension => "unknown-critical-extension",
             RejectionKind::UnknownSigner => "unknown-signer",
             RejectionKind::UnsupportedType => "unsupported-type",
             RejectionKind::WrongCertificate => "wrong-certificate",
@@ -236,6 +330,7 @@ pub fn verify_response(
     };
     verify_signature(&parts.signature_algorithm.oid, signer_key, &tbs, signature)
         .map_err(Rejection::Signature)?;
+    check_ocsp_extensions(&data)?;
 
     let single = data
         .responses
@@ -251,6 +346,9 @@ pub fn verify_response(
         if next <= policy.now {
             return Err(Rejection::Expired(next));
         }
+    } else if policy.now > this_update + MAX_AGE_WITHOUT_NEXT_UPDATE {
+        // No clock skew added: the bound is already below the JDK client's own tolerance.
+        return Err(Rejection::Stale(this_update));
     }
     if let (Some(sent), Some(got)) = (expected.nonce, response_nonce(&data)) {
         if sent != got {
@@ -402,6 +500,7 @@ fn check_delegate(
     if !authorized {
         return Err(Rejection::DelegateNotAuthorized(subject.to_owned()));
     }
+    check_certificate_extensions(cert)?;
     let validity = cert.validity();
     let not_before =
         SystemTime::UNIX_EPOCH + Duration::from_secs(validity.not_before.timestamp().max(0) as u64);
@@ -411,6 +510,41 @@ fn check_delegate(
         return Err(Rejection::DelegateNotValidNow(subject.to_owned()));
     }
     Ok(())
+}
+
+/// Refuses a critical responseExtension other than the nonce, and any critical singleExtension
+/// (of every SingleResponse: the client reads them all, and the JDK refuses the whole response).
+fn check_ocsp_extensions(data: &ResponseData) -> Result<(), Rejection> {
+    let unknown = |place, e: &Extension| Rejection::UnknownCriticalExtension {
+        place,
+        oid: e.extn_id.to_string(),
+    };
+    let mut response = data.response_extensions.iter().flatten();
+    if let Some(e) = response.find(|e| e.critical && e.extn_id != ID_PKIX_OCSP_NONCE) {
+        return Err(unknown(ExtensionPlace::Response, e));
+    }
+    let mut single = data
+        .responses
+        .iter()
+        .flat_map(|r| r.single_extensions.iter().flatten());
+    if let Some(e) = single.find(|e| e.critical) {
+        return Err(unknown(ExtensionPlace::SingleResponse, e));
+    }
+    Ok(())
+}
+
+/// Refuses a delegated responder certificate with a critical extension path validation would not
+/// understand (see [`KNOWN_CERTIFICATE_EXTENSIONS`]).
+fn check_certificate_extensions(cert: &X509Certificate<'_>) -> Result<(), Rejection> {
+    match cert.extensions().iter().find(|e| {
+        e.critical && !KNOWN_CERTIFICATE_EXTENSIONS.contains(&e.oid.to_id_string().as_str())
+    }) {
+        Some(e) => Err(Rejection::UnknownCriticalExtension {
+            place: ExtensionPlace::ResponderCertificate,
+            oid: e.oid.to_id_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn responder_matches(responder: &ResponderId, subject_der: &[u8], key_bits: &[u8]) -> bool {

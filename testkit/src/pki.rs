@@ -25,6 +25,7 @@ pub use authority::{
     Authority, CertSpec, Issued, KeyAlgorithm, OcspSignerOptions, Profile, DEFAULT_VALIDITY_DAYS,
     MAX_VALIDITY_DAYS,
 };
+pub use extensions::{Criticality, UNKNOWN_EXTENSION_OID, UNKNOWN_EXTENSION_VALUE};
 pub use fixture::{IndexFiles, PemFiles, TestPki, TestPkiOptions};
 pub use index::{CaIndex, IndexEntry, IndexStatus, RevocationReason};
 

@@ -13,7 +13,7 @@ use rcgen::{
 use ring::rand::{SecureRandom, SystemRandom};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::extensions::{authority_info_access, ocsp_nocheck};
+use super::extensions::{authority_info_access, ocsp_nocheck, unknown_extension, Criticality};
 use super::index::openssl_serial_hex;
 use super::time::{now_whole_seconds, unix_seconds};
 use super::{write_file, PkiError};
@@ -74,6 +74,10 @@ pub struct OcspSignerOptions {
     pub ocsp_signing_eku: bool,
     /// Whether it carries id-pkix-ocsp-nocheck, telling relying parties not to check its own status.
     pub nocheck: bool,
+    /// An extension no relying party knows ([`super::UNKNOWN_EXTENSION_OID`]), if any: critical,
+    /// it makes the certificate unusable (RFC 5280 section 4.2), so responses it signs must be
+    /// refused.
+    pub unknown_extension: Option<Criticality>,
 }
 
 impl OcspSignerOptions {
@@ -81,6 +85,7 @@ impl OcspSignerOptions {
     pub const STANDARD: Self = Self {
         ocsp_signing_eku: true,
         nocheck: true,
+        unknown_extension: None,
     };
 }
 
@@ -421,6 +426,11 @@ fn prepare(spec: &CertSpec, with_aki: bool) -> Result<(CertificateParams, KeyPai
                     .custom_extensions
                     .push(ocsp_nocheck(&spec.common_name)?);
             }
+            if let Some(criticality) = options.unknown_extension {
+                params
+                    .custom_extensions
+                    .push(unknown_extension(criticality));
+            }
         }
     }
     if let Some(url) = &spec.ocsp_url {
@@ -625,12 +635,44 @@ mod tests {
             let options = OcspSignerOptions {
                 ocsp_signing_eku: eku,
                 nocheck,
+                unknown_extension: None,
             };
             let signer = root.issue_ocsp_signer("signer", options).unwrap();
             let cert = parse(&signer.der);
             assert_eq!(has_ocsp_signing_eku(&cert), eku, "{options:?}");
             assert_eq!(has_nocheck(&cert), nocheck, "{options:?}");
             assert!(!cert.is_ca());
+        }
+    }
+
+    #[test]
+    fn ocsp_signer_carries_the_unknown_extension_with_the_criticality_asked_for() {
+        let root = root();
+        for criticality in [
+            None,
+            Some(Criticality::NonCritical),
+            Some(Criticality::Critical),
+        ] {
+            let options = OcspSignerOptions {
+                unknown_extension: criticality,
+                ..OcspSignerOptions::STANDARD
+            };
+            let signer = root.issue_ocsp_signer("signer", options).unwrap();
+            let cert = parse(&signer.der);
+            let found = cert
+                .extensions()
+                .iter()
+                .find(|e| e.oid.to_id_string() == super::super::UNKNOWN_EXTENSION_OID.to_string())
+                .map(|e| {
+                    assert_eq!(e.value, super::super::UNKNOWN_EXTENSION_VALUE);
+                    if e.critical {
+                        Criticality::Critical
+                    } else {
+                        Criticality::NonCritical
+                    }
+                });
+            assert_eq!(found, criticality);
+            assert!(has_ocsp_signing_eku(&cert));
         }
     }
 

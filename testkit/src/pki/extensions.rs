@@ -51,6 +51,42 @@ pub(crate) fn ocsp_nocheck(subject: &str) -> Result<CustomExtension, PkiError> {
     ))
 }
 
+/// The OID of the extension no relying party knows, for tests of how unknown extensions are
+/// treated: an arc under IANA's enterprise number for documentation use (RFC 5612), so no real
+/// extension will ever have it.
+pub const UNKNOWN_EXTENSION_OID: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.32473.1.1");
+
+/// Whether an extension is marked critical: a relying party that does not understand a critical
+/// extension must refuse what carries it, and may ignore a non-critical one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Criticality {
+    /// critical FALSE (left out of the DER, its default).
+    NonCritical,
+    /// critical TRUE.
+    Critical,
+}
+
+impl Criticality {
+    /// `true` for [`Criticality::Critical`].
+    pub fn is_critical(self) -> bool {
+        self == Criticality::Critical
+    }
+}
+
+/// The value of the [`UNKNOWN_EXTENSION_OID`] extension: a DER NULL.
+pub const UNKNOWN_EXTENSION_VALUE: [u8; 2] = [0x05, 0x00];
+
+/// The extension with [`UNKNOWN_EXTENSION_OID`], for a certificate.
+pub(crate) fn unknown_extension(criticality: Criticality) -> CustomExtension {
+    let mut ext = CustomExtension::from_oid_content(
+        &arcs(&UNKNOWN_EXTENSION_OID),
+        UNKNOWN_EXTENSION_VALUE.to_vec(),
+    );
+    ext.set_criticality(criticality.is_critical());
+    ext
+}
+
 /// An OID's arcs in the form rcgen takes.
 fn arcs(oid: &ObjectIdentifier) -> Vec<u64> {
     oid.arcs().map(u64::from).collect()

@@ -108,7 +108,7 @@ impl TestPki {
             "staplekit test intermediate signer without EKU",
             OcspSignerOptions {
                 ocsp_signing_eku: false,
-                nocheck: true,
+                ..OcspSignerOptions::STANDARD
             },
         )?;
         let root_ocsp_signer = root.issue_ocsp_signer(

@@ -2,10 +2,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use der::asn1::Null;
+use der::asn1::{Null, OctetString};
 use der::oid::db::rfc6960::ID_PKIX_OCSP_NONCE;
 use der::{Decode, Encode};
 use ring::rand::{SecureRandom, SystemRandom};
+use x509_cert::ext::Extension;
 use x509_cert::serial_number::SerialNumber;
 use x509_ocsp::{
     BasicOcspResponse, CertId, CertStatus, OcspGeneralizedTime, OcspRequest, OcspResponse,
@@ -15,6 +16,7 @@ use x509_ocsp::{
 use super::authority::{crl_reason, serial_key, CertState};
 use super::faults::Fault;
 use super::registry::{ActiveFault, AuthorityEntry, Registry};
+use crate::pki::{Criticality, UNKNOWN_EXTENSION_OID, UNKNOWN_EXTENSION_VALUE};
 
 /// Length of the [`Fault::Garbage`] body.
 const GARBAGE_LEN: usize = 64;
@@ -164,12 +166,15 @@ fn signed(
             cert_status: cert_status(state)?,
             this_update,
             next_update,
-            single_extensions: None,
+            single_extensions: match active.fault {
+                Fault::SingleExtension(criticality) => Some(vec![unknown_extension(criticality)?]),
+                _ => None,
+            },
         });
     }
 
     // The nonce goes back as the client sent it (RFC 8954 section 2.1).
-    let nonce: Vec<_> = request
+    let mut extensions: Vec<_> = request
         .tbs_request
         .request_extensions
         .iter()
@@ -178,12 +183,15 @@ fn signed(
         .take(1)
         .cloned()
         .collect();
+    if let Fault::ResponseExtension(criticality) = active.fault {
+        extensions.push(unknown_extension(criticality)?);
+    }
     let data = ResponseData {
         version: Version::V1,
         responder_id: signer.responder_id(registry.responder_id),
         produced_at: generalized(now)?,
         responses,
-        response_extensions: (!nonce.is_empty()).then_some(nonce),
+        response_extensions: (!extensions.is_empty()).then_some(extensions),
     };
     let tbs = data
         .to_der()
@@ -208,6 +216,17 @@ fn signed(
     OcspResponse::successful(basic)
         .and_then(|r| r.to_der())
         .map_err(|e| format!("OCSPResponse does not encode: {e}"))
+}
+
+/// The extension no client knows, as [`Fault::ResponseExtension`] and [`Fault::SingleExtension`]
+/// add it.
+fn unknown_extension(criticality: Criticality) -> Result<Extension, String> {
+    Ok(Extension {
+        extn_id: UNKNOWN_EXTENSION_OID,
+        critical: criticality.is_critical(),
+        extn_value: OctetString::new(UNKNOWN_EXTENSION_VALUE.to_vec())
+            .map_err(|e| format!("extension value does not fit an OCTET STRING: {e}"))?,
+    })
 }
 
 /// thisUpdate and nextUpdate, as configured and as the fault bends them.

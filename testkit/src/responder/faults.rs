@@ -4,6 +4,8 @@ use std::time::Duration;
 
 pub use x509_ocsp::OcspResponseStatus;
 
+use crate::pki::Criticality;
+
 /// A deliberate misbehaviour, set for every issuer ([`super::OcspResponder::set_fault`]) or for
 /// one ([`super::OcspResponder::set_issuer_fault`]).
 ///
@@ -34,6 +36,12 @@ pub enum Fault {
     ThisUpdateInFuture,
     /// No nextUpdate, whatever the configured validity.
     NoNextUpdate,
+    /// Sign a response whose responseExtensions carry, besides any nonce, an extension no
+    /// client knows ([`crate::pki::UNKNOWN_EXTENSION_OID`]), critical or not.
+    ResponseExtension(Criticality),
+    /// Sign a response each of whose SingleResponses carries the unknown extension in its
+    /// singleExtensions, critical or not.
+    SingleExtension(Criticality),
     /// `200 OK`, `application/ocsp-response`, with 64 random bytes that are not DER.
     Garbage,
     /// This HTTP status (e.g. 500) with a short text body. A code outside 100..=999 makes a

@@ -54,6 +54,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLockWriteGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use crate::pki::Criticality;
 pub use authority::{Authority, CertState};
 pub use error::ResponderError;
 pub use faults::{Fault, OcspResponseStatus};

@@ -52,6 +52,11 @@ fn run(mut corpus: Corpus) -> Result<String, Error> {
     for seed in &responses {
         corpus.add("ocsp_response", seed.name, &seed.der)?;
     }
+    let with_extensions = ocsp_responder::extension_seeds(fixture)?;
+    check_outcomes(fixture, &with_extensions)?;
+    for seed in &with_extensions {
+        corpus.add("ocsp_response_extensions", seed.name, &seed.der)?;
+    }
     tls::write_seeds(&mut corpus, &responses)?;
     Ok(corpus.summary())
 }

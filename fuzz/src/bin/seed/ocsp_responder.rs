@@ -1,17 +1,22 @@
 //! OCSP responses from the project's own responder (`staplekit_testkit::responder`), on
 //! 127.0.0.1, fetched with the engine's HTTP client: one per scenario, covering every signer kind
-//! and most rejections.
+//! and most rejections; and, for `ocsp_response_extensions`, responses carrying the nonce and an
+//! unknown extension, critical or not, in each place one can be.
 
 use std::time::{Duration, SystemTime};
 
 use der::asn1::OctetString;
 use der::oid::db::rfc6960::ID_PKIX_OCSP_NONCE;
-use rcgen::{BasicConstraints, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rcgen::{
+    BasicConstraints, CustomExtension, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
 use staplekit::internal::encode_request;
 use staplekit::internal::{HttpSettings, OcspHttpClient};
 use staplekit_fuzz::ocsp_fixture::{params, OcspFixture};
+use staplekit_testkit::pki::{UNKNOWN_EXTENSION_OID, UNKNOWN_EXTENSION_VALUE};
 use staplekit_testkit::responder::{
-    Authority, CertState, Fault, OcspResponder, OcspResponseStatus, ResponderIdKind,
+    Authority, CertState, Criticality, Fault, OcspResponder, OcspResponseStatus, ResponderIdKind,
 };
 use url::Url;
 use x509_cert::ext::Extension;
@@ -39,6 +44,8 @@ enum Signer {
     ExpiredDelegate,
     /// A delegate with id-kp-OCSPSigning certified by another CA.
     ForeignDelegate,
+    /// A delegate with id-kp-OCSPSigning and an extension nobody knows, critical or not.
+    DelegateWithUnknownExtension(Criticality),
 }
 
 /// Which nonce the request carries.
@@ -88,6 +95,8 @@ struct Signers {
     expired_delegate: (Vec<u8>, Vec<u8>),
     foreign_delegate: (Vec<u8>, Vec<u8>),
     other_ca: (Vec<u8>, Vec<u8>),
+    delegate_with_unknown: (Vec<u8>, Vec<u8>),
+    delegate_with_unknown_critical: (Vec<u8>, Vec<u8>),
 }
 
 /// Starts a responder, obtains every scenario's response, and stops it.
@@ -122,7 +131,8 @@ pub fn seeds(fixture: &OcspFixture) -> Result<Vec<OcspSeed>, Error> {
         },
         Scenario {
             fault: Fault::NoNextUpdate,
-            ..Scenario::new("issuer-no-next-update", "ok good")
+            // Produced today, checked in 2100: far older than an answer without nextUpdate may be.
+            ..Scenario::new("issuer-no-next-update", "Stale")
         },
         Scenario {
             nonce: Nonce::Other,
@@ -184,7 +194,69 @@ pub fn seeds(fixture: &OcspFixture) -> Result<Vec<OcspSeed>, Error> {
             ..Scenario::new("delegate-of-other-ca", "DelegateNotIssuedByIssuer")
         },
     ];
+    fetch(fixture, &signers, scenarios)
+}
 
+/// Responses with the nonce and the unknown extension ([`UNKNOWN_EXTENSION_OID`]) in
+/// responseExtensions, singleExtensions and the delegated responder's certificate: accepted when
+/// it is not critical, [`staplekit::Rejection::UnknownCriticalExtension`] when it is.
+pub fn extension_seeds(fixture: &OcspFixture) -> Result<Vec<OcspSeed>, Error> {
+    use Criticality::{Critical, NonCritical};
+
+    let signers = signers(fixture)?;
+    let with_nonce = |name, expect| Scenario {
+        nonce: Nonce::Expected,
+        ..Scenario::new(name, expect)
+    };
+    let unknown = "UnknownCriticalExtension";
+    let scenarios = vec![
+        with_nonce("nonce-only", "ok good"),
+        Scenario {
+            fault: Fault::ResponseExtension(NonCritical),
+            ..with_nonce("response-unknown", "ok good")
+        },
+        Scenario {
+            fault: Fault::ResponseExtension(Critical),
+            ..with_nonce("response-unknown-critical", unknown)
+        },
+        Scenario {
+            fault: Fault::ResponseExtension(Critical),
+            ..Scenario::new("response-unknown-critical-no-nonce", unknown)
+        },
+        Scenario {
+            fault: Fault::SingleExtension(NonCritical),
+            state: CertState::Revoked {
+                at: SystemTime::now(),
+                reason: Some(KEY_COMPROMISE),
+            },
+            ..with_nonce("single-unknown-revoked", "ok revoked")
+        },
+        Scenario {
+            fault: Fault::SingleExtension(Critical),
+            ..with_nonce("single-unknown-critical", unknown)
+        },
+        Scenario {
+            signer: Signer::DelegateWithUnknownExtension(NonCritical),
+            include_signer_cert: true,
+            fault: Fault::SingleExtension(NonCritical),
+            ..with_nonce("delegate-unknown", "ok good")
+        },
+        Scenario {
+            signer: Signer::DelegateWithUnknownExtension(Critical),
+            include_signer_cert: true,
+            responder_id: ResponderIdKind::ByName,
+            ..with_nonce("delegate-unknown-critical", unknown)
+        },
+    ];
+    fetch(fixture, &signers, scenarios)
+}
+
+/// Starts a responder, obtains every scenario's response, and stops it.
+fn fetch(
+    fixture: &OcspFixture,
+    signers: &Signers,
+    scenarios: impl IntoIterator<Item = Scenario>,
+) -> Result<Vec<OcspSeed>, Error> {
     let responder = OcspResponder::bind("127.0.0.1:0")?;
     let url = Url::parse(&responder.url())?;
     let client = OcspHttpClient::new(HttpSettings {
@@ -193,7 +265,7 @@ pub fn seeds(fixture: &OcspFixture) -> Result<Vec<OcspSeed>, Error> {
         use_get: true,
         max_response_bytes: 65_536,
     })?;
-    let mut seeds = Vec::with_capacity(scenarios.len());
+    let mut seeds = Vec::new();
     for scenario in scenarios {
         let (signer_cert_der, signer_key_pkcs8) = match scenario.signer {
             Signer::Issuer => (fixture.issuer_der.clone(), fixture.issuer_key_pkcs8.clone()),
@@ -201,6 +273,12 @@ pub fn seeds(fixture: &OcspFixture) -> Result<Vec<OcspSeed>, Error> {
             Signer::DelegateWithoutEku => signers.delegate_without_eku.clone(),
             Signer::ExpiredDelegate => signers.expired_delegate.clone(),
             Signer::ForeignDelegate => signers.foreign_delegate.clone(),
+            Signer::DelegateWithUnknownExtension(Criticality::NonCritical) => {
+                signers.delegate_with_unknown.clone()
+            }
+            Signer::DelegateWithUnknownExtension(Criticality::Critical) => {
+                signers.delegate_with_unknown_critical.clone()
+            }
         };
         responder.add_authority(Authority {
             issuer_der: fixture.issuer_der.clone(),
@@ -258,6 +336,14 @@ fn signers(fixture: &OcspFixture) -> Result<Signers, Error> {
         }
         Ok((p, key))
     };
+    let with_unknown = |name: &str, serial: u8, criticality: Criticality| -> Result<_, Error> {
+        let (mut p, key) = delegate(name, serial, true, false)?;
+        let arcs: Vec<u64> = UNKNOWN_EXTENSION_OID.arcs().map(u64::from).collect();
+        let mut ext = CustomExtension::from_oid_content(&arcs, UNKNOWN_EXTENSION_VALUE.to_vec());
+        ext.set_criticality(criticality.is_critical());
+        p.custom_extensions.push(ext);
+        Ok((p, key))
+    };
     let issued = |(p, key): (rcgen::CertificateParams, KeyPair)| -> Result<_, Error> {
         Ok((fixture.issue(&p, &key)?.der().to_vec(), key.serialize_der()))
     };
@@ -298,5 +384,15 @@ fn signers(fixture: &OcspFixture) -> Result<Signers, Error> {
         )?)?,
         foreign_delegate,
         other_ca,
+        delegate_with_unknown: issued(with_unknown(
+            "staplekit fuzz responder with an unknown extension",
+            5,
+            Criticality::NonCritical,
+        )?)?,
+        delegate_with_unknown_critical: issued(with_unknown(
+            "staplekit fuzz responder with an unknown critical extension",
+            6,
+            Criticality::Critical,
+        )?)?,
     })
 }

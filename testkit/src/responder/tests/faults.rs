@@ -199,6 +199,45 @@ fn no_next_update_leaves_it_out_despite_the_validity() {
 }
 
 #[test]
+fn extension_faults_sign_the_unknown_extension_where_asked_and_keep_the_nonce() {
+    use crate::pki::{Criticality, UNKNOWN_EXTENSION_OID, UNKNOWN_EXTENSION_VALUE};
+
+    let s = Setup::new();
+    let nonce_request = ocsp_request(&[(&s.leaf.der, &s.ca.der)], Some(b"nonce-1"));
+    for criticality in [Criticality::NonCritical, Criticality::Critical] {
+        let unknown = |e: &Extension| {
+            e.extn_id == UNKNOWN_EXTENSION_OID
+                && e.critical == criticality.is_critical()
+                && e.extn_value.as_bytes() == UNKNOWN_EXTENSION_VALUE
+        };
+
+        s.responder
+            .set_fault(Fault::ResponseExtension(criticality))
+            .unwrap();
+        let data = post(s.responder.local_addr(), &nonce_request)
+            .basic()
+            .tbs_response_data;
+        let extensions = data.response_extensions.unwrap();
+        assert_eq!(extensions.len(), 2, "{extensions:?}");
+        assert_eq!(extensions[0].extn_id, ID_PKIX_OCSP_NONCE);
+        assert!(unknown(&extensions[1]), "{extensions:?}");
+        assert_eq!(data.responses[0].single_extensions, None);
+        // Still a correctly signed answer: only what it carries is wrong.
+        let run = s.openssl();
+        assert!(run.all().contains("Response verify OK"), "{}", run.all());
+
+        s.responder
+            .set_fault(Fault::SingleExtension(criticality))
+            .unwrap();
+        let data = s.post().basic().tbs_response_data;
+        assert_eq!(data.response_extensions, None);
+        let single = data.responses[0].single_extensions.clone().unwrap();
+        assert!(single.len() == 1 && unknown(&single[0]), "{single:?}");
+    }
+    s.assert_heals();
+}
+
+#[test]
 fn garbage_is_a_200_that_is_not_der() {
     let s = Setup::new();
     s.responder.set_fault(Fault::Garbage).unwrap();
