@@ -76,6 +76,7 @@ fn every_property_from_a_file() {
          staplekit.stapling.retryDelay=0x10\n\
          staplekit.stapling.retryMaxDelay=2000\n\
          staplekit.stapling.refreshConcurrency=1\n\
+         staplekit.stapling.nonceFetchesPerMinute=0x10\n\
          staplekit.stapling.cacheDir=state\n\
          staplekit.stapling.responseFile=ocsp/leaf.der, /var/ocsp/intermediate.der\n",
     );
@@ -115,6 +116,7 @@ fn every_property_from_a_file() {
     assert_eq!(c.retry_delay, Duration::from_millis(16));
     assert_eq!(c.retry_max_delay, Duration::from_millis(2000));
     assert_eq!(c.refresh_concurrency, 1);
+    assert_eq!(c.nonce_fetches_per_minute, 16);
     assert_eq!(c.cache_dir, Some(dir.path().join("state")));
     assert_eq!(
         c.response_files,

@@ -267,6 +267,19 @@ properties! {
         about: "Most background OCSP fetches in flight at once (1 to 256)",
     }
 
+    /// client-driven fetches (a nonce in the status request, which the JDK never answers from a
+    /// cache) allowed per certificate per minute, 0 to 100000: a bucket of this many per
+    /// certificate, refilled at this rate. Besides, at most 2 such fetches per certificate and
+    /// `fetch_threads` in all are in flight at once. Default 60. 0: nonce requests get no
+    /// staple.
+    nonce_fetches_per_minute: usize {
+        property: NonceFetchesPerMinute,
+        key: "staplekit.stapling.nonceFetchesPerMinute",
+        default: NONCE_FETCHES_PER_MINUTE = 60,
+        syntax: Bounded { unit: Count, range: 0..=100000 },
+        about: "OCSP fetches per certificate per minute that clients may cause with a nonce in their status request (0 to 100000; at most 2 per certificate and fetchThreads in all at once; over budget = no staple, no wait)",
+    }
+
     /// an absolute path to a directory where verified responses of registered chains are kept
     /// across restarts. Default none. Not created or read here.
     cache_dir: Option<PathBuf> {

@@ -4,7 +4,15 @@
 //! fetched at once and kept fresh by a background refresher; its handshakes never wait. Any other
 //! chain gets the JDK's behaviour: a handshake that misses the cache fetches (one fetch per
 //! certificate however many handshakes wait for it) and waits up to `responseTimeout`.
+//!
+//! A status request with a nonce asks for a fresh answer, never a held or cached one (the JDK's
+//! rule), for a registered chain too. Those fetches are driven by clients, so they are bounded by
+//! a budget (`nonce_budget`): over it, the handshake staples nothing for that certificate and
+//! does not wait. Handshake-driven fetches run on a pool of their own, so the refresher's fetches
+//! never queue behind them.
 
+mod log_throttle;
+mod nonce_budget;
 mod refresher;
 mod registration;
 mod shared;
@@ -14,12 +22,13 @@ mod staple;
 #[cfg(test)]
 mod panic_tests;
 
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
-use log::{debug, info};
+use log::{debug, error, info, warn};
 use x509_cert::ext::Extension;
 
 use crate::background::{FetchTarget, Lookup, RefreshTiming, Registry};
@@ -36,9 +45,11 @@ use crate::tls::{
     self, ClientStatusRequest, ExtensionError, ExtensionType, OcspStatusRequest, Selection,
     SelectionPolicy,
 };
+use log_throttle::{LogThrottle, LOG_INTERVAL};
+use nonce_budget::{NonceBudget, Permit};
 pub use registration::{RegisteredCertificate, Registration};
 use shared::{FetchResult, Shared};
-use single_flight::{Flight, Flights};
+use single_flight::{Flights, Waiter};
 
 pub use staple::{Staple, StapleForm};
 
@@ -120,6 +131,14 @@ impl StaplingEngine {
             .thread_name(|i| format!("staplekit-fetch-{i}"))
             .build()
             .map_err(|e| EngineError::Pool(e.to_string()))?;
+        // Handshakes (and checks) fetch here, the refresher on `pool`: however many fetches
+        // clients cause, a registered chain's refresh never waits behind them.
+        let demand_pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.fetch_threads)
+            .thread_name(|i| format!("staplekit-demand-{i}"))
+            .build()
+            .map_err(|e| EngineError::Pool(e.to_string()))?;
+        let nonce_budget = NonceBudget::new(config.nonce_fetches_per_minute, config.fetch_threads);
         let registry = Registry::new(
             config.cache_lifetime,
             refresh_timing(&config),
@@ -134,6 +153,10 @@ impl StaplingEngine {
             flights: Flights::new(),
             store,
             pool,
+            demand_pool,
+            nonce_budget,
+            failure_log: LogThrottle::new(LOG_INTERVAL),
+            budget_log: LogThrottle::new(LOG_INTERVAL),
         });
         let refresher =
             refresher::start(shared.clone()).map_err(|e| EngineError::Pool(e.to_string()))?;
@@ -339,7 +362,7 @@ impl StaplingEngine {
     /// diagnostics.
     pub fn check_chain(&self, chain: &Chain, wait: Duration) -> Vec<CertificateReport> {
         let deadline = Instant::now() + wait;
-        let started: Vec<Result<Arc<Flight<FetchResult>>, SkipReason>> = chain
+        let started: Vec<Result<Waiter<FetchResult>, SkipReason>> = chain
             .certificates()
             .iter()
             .map(|cert| {
@@ -347,7 +370,7 @@ impl StaplingEngine {
                 if target.responder.is_none() {
                     return Err(SkipReason::NoResponder);
                 }
-                Ok(self.start_fetch(target, Vec::new(), false))
+                Ok(self.start_fetch(target, Vec::new(), false, None))
             })
             .collect();
         chain
@@ -436,9 +459,22 @@ impl StaplingEngine {
                 );
                 continue;
             }
+            // Only a nonce makes a client's handshake fetch whatever the cache holds: that is
+            // what the budget bounds. Without one, one fetch per certificate serves everyone.
+            let permit = if fresh_only {
+                match self.shared.nonce_budget.try_acquire(id, Instant::now()) {
+                    Ok(permit) => Some(permit),
+                    Err(spent) => {
+                        self.log_spent(&target, spent);
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
             waiting.push((
                 index,
-                self.start_fetch(target, forwarded.to_vec(), !fresh_only),
+                self.start_fetch(target, forwarded.to_vec(), !fresh_only, permit),
             ));
         }
         let deadline = Instant::now() + self.shared.config.response_timeout;
@@ -450,29 +486,74 @@ impl StaplingEngine {
         found
     }
 
-    /// Starts a fetch on the pool, or joins the one under way for the same certificate when
-    /// `shared_flight` (a fetch with a nonce or for a check is its own).
+    /// Starts a fetch on the on-demand pool, or joins the one under way for the same certificate
+    /// when `shared_flight` (a fetch with a nonce or for a check is its own). `permit`: the
+    /// nonce budget's, given back when the fetch ends or is dropped.
     fn start_fetch(
         &self,
         target: FetchTarget,
         extensions: Vec<Extension>,
         shared_flight: bool,
-    ) -> Arc<Flight<FetchResult>> {
+        permit: Option<Permit>,
+    ) -> Waiter<FetchResult> {
         let own = Flights::new();
         let flights = if shared_flight {
             &self.shared.flights
         } else {
             &own
         };
-        let (flight, lead) = flights.join(&target.id);
+        let (waiter, lead) = flights.join(&target.id);
         if let Some(lead) = lead {
             let shared = self.shared.clone();
-            self.shared.pool.spawn(move || {
-                // The handshake may have stopped waiting; the answer is kept all the same.
-                lead.finish(shared.fetch_on_demand(&target, &extensions));
+            self.shared.demand_pool.spawn(move || {
+                let _permit = permit;
+                // An answer to a shared flight fills the cache for the next handshake even when
+                // this one stopped waiting. An own flight's answer (a nonce's) serves only its
+                // caller: once nobody waits, asking would only load the responder.
+                if !shared_flight && !lead.wanted() {
+                    debug!(
+                        "{}: dropped a fetch nobody waits for any more",
+                        target.describe()
+                    );
+                    return;
+                }
+                // A panic on a pool thread would abort the process: caught, it ends this fetch
+                // only (the unfinished lead releases its waiters).
+                let fetched = panic::catch_unwind(AssertUnwindSafe(|| {
+                    shared.fetch_on_demand(&target, &extensions)
+                }));
+                match fetched {
+                    Ok(result) => lead.finish(result),
+                    Err(payload) => {
+                        let message = refresher::panic_message(payload.as_ref());
+                        error!(
+                            "OCSP fetch for {} panicked (a bug in staplekit; please report it): \
+                             {message}",
+                            target.describe()
+                        );
+                        let failure = FetchFailure::Panicked(message);
+                        shared.counters.fetched(failure.outcome());
+                        lead.finish(Err(failure));
+                    }
+                }
             });
         }
-        flight
+        waiter
+    }
+
+    /// Says, once per [`LOG_INTERVAL`] per certificate, that nonce requests go unstapled.
+    fn log_spent(&self, target: &FetchTarget, spent: nonce_budget::Spent) {
+        match self.shared.budget_log.admit(&target.id, Instant::now()) {
+            Some(left_out) => warn!(
+                "not fetching {}'s OCSP response for a client's nonce request: {spent}; such \
+                 handshakes get no staple ({left_out} more since the last warning)",
+                target.describe()
+            ),
+            None => debug!(
+                "nonce request for {} not fetched: {spent}",
+                target.describe()
+            ),
+        }
     }
 
     fn target_for(&self, cert: &ChainCertificate) -> Result<FetchTarget, SkipReason> {

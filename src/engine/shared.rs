@@ -3,11 +3,13 @@
 
 use std::path::Path;
 use std::sync::{Arc, PoisonError};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use log::{debug, warn};
 use x509_cert::ext::Extension;
 
+use super::log_throttle::LogThrottle;
+use super::nonce_budget::NonceBudget;
 use super::single_flight::Flights;
 use crate::background::{
     FetchTarget, Held, LogNote, Registry, ResponseSource, StaticFile, Verdict,
@@ -39,7 +41,17 @@ pub(crate) struct Shared {
     /// Where responses of registered certificates survive restarts: `staplekit.stapling.cacheDir`
     /// or the store the engine was built with.
     pub store: Option<Arc<dyn ResponseStore>>,
+    /// Background refreshes of registered certificates.
     pub pool: rayon::ThreadPool,
+    /// Fetches for handshakes and checks: apart from `pool`, so refreshes never queue behind
+    /// them.
+    pub demand_pool: rayon::ThreadPool,
+    /// Bounds the fetches clients cause with a nonce.
+    pub nonce_budget: NonceBudget,
+    /// On-demand fetch failures, logged once per interval per certificate.
+    pub failure_log: LogThrottle<crate::ocsp::CertIdentity>,
+    /// Spent nonce budgets, logged once per interval per certificate.
+    pub budget_log: LogThrottle<crate::ocsp::CertIdentity>,
 }
 
 impl Shared {
@@ -96,11 +108,21 @@ impl Shared {
                     }
                 }
             }
-            Err(failure) => warn!(
-                "no OCSP response for {} from {}: {failure}; this handshake goes on without it",
-                target.describe(),
-                target.responder.as_ref().map_or("-", |u| u.as_str())
-            ),
+            Err(failure) => {
+                // A responder down fails every handshake's fetch: one warning per interval.
+                let responder = target.responder.as_ref().map_or("-", |u| u.as_str());
+                match self.failure_log.admit(&target.id, Instant::now()) {
+                    Some(left_out) => warn!(
+                        "no OCSP response for {} from {responder}: {failure}; this handshake \
+                         goes on without it ({left_out} more failures since the last warning)",
+                        target.describe()
+                    ),
+                    None => debug!(
+                        "no OCSP response for {} from {responder}: {failure}",
+                        target.describe()
+                    ),
+                }
+            }
         }
         result
     }

@@ -1,8 +1,11 @@
 //! One fetch per key however many handshakes wait for it: the first caller leads (starts the
-//! work), the others follow (wait for the leader's result, each until its own deadline).
+//! work), the others follow (wait for the leader's result, each until its own deadline). Each
+//! caller holds a [`Waiter`] while it may still want the result, so work nobody waits for any
+//! more can be dropped before it starts ([`Lead::wanted`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -17,6 +20,13 @@ pub(super) struct Flights<K, V> {
 pub(super) struct Flight<V> {
     state: Mutex<FlightState<V>>,
     done: Condvar,
+    /// Callers holding a [`Waiter`] on this flight.
+    waiters: AtomicUsize,
+}
+
+/// A caller's hold on a flight: while it lives, the flight's result is wanted.
+pub(super) struct Waiter<V> {
+    flight: Arc<Flight<V>>,
 }
 
 enum FlightState<V> {
@@ -44,14 +54,15 @@ impl<K: Eq + Hash + Clone, V: Clone> Flights<K, V> {
 
     /// Joins the flight for `key`, starting it if there is none: the flight to wait on, and the
     /// lead when this caller must do the work.
-    pub(super) fn join(&self, key: &K) -> (Arc<Flight<V>>, Option<Lead<K, V>>) {
+    pub(super) fn join(&self, key: &K) -> (Waiter<V>, Option<Lead<K, V>>) {
         let mut map = lock(&self.map);
         if let Some(flight) = map.get(key) {
-            return (flight.clone(), None);
+            return (Waiter::new(flight.clone()), None);
         }
         let flight = Arc::new(Flight {
             state: Mutex::new(FlightState::Running),
             done: Condvar::new(),
+            waiters: AtomicUsize::new(0),
         });
         map.insert(key.clone(), flight.clone());
         let lead = Lead {
@@ -59,7 +70,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Flights<K, V> {
             flight: flight.clone(),
             map: self.map.clone(),
         };
-        (flight, Some(lead))
+        (Waiter::new(flight), Some(lead))
     }
 
     /// How many flights are in progress.
@@ -75,11 +86,17 @@ impl<K: Eq + Hash + Clone, V: Clone> Default for Flights<K, V> {
     }
 }
 
-impl<V: Clone> Flight<V> {
+impl<V: Clone> Waiter<V> {
+    fn new(flight: Arc<Flight<V>>) -> Self {
+        flight.waiters.fetch_add(1, Ordering::SeqCst);
+        Self { flight }
+    }
+
     /// The result, waiting for it until `deadline`; `None` if it did not come by then (or the
     /// flight ended without one).
     pub(super) fn wait(&self, deadline: Instant) -> Option<V> {
-        let mut state = lock(&self.state);
+        let flight = &*self.flight;
+        let mut state = lock(&flight.state);
         loop {
             match &*state {
                 FlightState::Finished(value) => return Some(value.clone()),
@@ -90,7 +107,7 @@ impl<V: Clone> Flight<V> {
             if left.is_zero() {
                 return None;
             }
-            state = self
+            state = flight
                 .done
                 .wait_timeout(state, left)
                 .unwrap_or_else(PoisonError::into_inner)
@@ -99,7 +116,19 @@ impl<V: Clone> Flight<V> {
     }
 }
 
+impl<V> Drop for Waiter<V> {
+    fn drop(&mut self) {
+        self.flight.waiters.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl<K: Eq + Hash, V> Lead<K, V> {
+    /// Whether any caller still waits for the result (or may still start waiting: a caller
+    /// holds its [`Waiter`] from [`Flights::join`] on).
+    pub(super) fn wanted(&self) -> bool {
+        self.flight.waiters.load(Ordering::SeqCst) > 0
+    }
+
     /// Ends the flight with `value`: every follower, and every later `wait`, gets it.
     pub(super) fn finish(mut self, value: V) {
         self.end(FlightState::Finished(value));
@@ -177,10 +206,7 @@ mod tests {
     fn an_abandoned_lead_ends_the_flight_and_the_next_caller_leads() {
         let flights: Flights<u32, u32> = Flights::new();
         let (flight, lead) = flights.join(&1);
-        let waiter = {
-            let flight = flight.clone();
-            thread::spawn(move || flight.wait(Instant::now() + Duration::from_secs(30)))
-        };
+        let waiter = thread::spawn(move || flight.wait(Instant::now() + Duration::from_secs(30)));
         thread::sleep(Duration::from_millis(20));
         drop(lead);
         assert_eq!(
@@ -190,6 +216,19 @@ mod tests {
         );
         let (_, lead) = flights.join(&1);
         assert!(lead.is_some());
+    }
+
+    #[test]
+    fn a_lead_is_wanted_only_while_a_waiter_lives() {
+        let flights: Flights<u32, u32> = Flights::new();
+        let (first, lead) = flights.join(&1);
+        let lead = lead.unwrap();
+        let (second, _) = flights.join(&1);
+        assert!(lead.wanted());
+        drop(first);
+        assert!(lead.wanted(), "the follower still waits");
+        drop(second);
+        assert!(!lead.wanted(), "nobody waits any more");
     }
 
     #[test]

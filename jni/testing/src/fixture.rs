@@ -104,6 +104,49 @@ pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureDelay<'lo
         .resolve::<ThrowJava>()
 }
 
+/// `static long fixtureRequestCount(long fixture)`: how many requests the in-process responder has
+/// received since it started (each read in full, whatever its content). OpenSSL's responders do
+/// not count: `IllegalArgumentException`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureRequestCount<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    fixture: jlong,
+) -> jlong {
+    unowned
+        .with_env(|_env| -> Result<_, BridgeError> {
+            // SAFETY: NativeResource keeps the handle alive for the call (see `handle`).
+            let fixture: &Fixture = unsafe { borrow(fixture, FIXTURE) }?;
+            let responder = in_process(fixture, "count requests")?;
+            Ok(jlong::try_from(responder.stats().requests).unwrap_or(jlong::MAX))
+        })
+        .resolve::<ThrowJava>()
+}
+
+/// `static void fixtureValidity(long fixture, long millis)`: from now on the in-process responder's
+/// answers have nextUpdate `millis` after thisUpdate (0: no nextUpdate). OpenSSL's responders:
+/// `IllegalArgumentException`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureValidity<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    fixture: jlong,
+    millis: jlong,
+) {
+    unowned
+        .with_env(|_env| -> Result<_, BridgeError> {
+            // SAFETY: NativeResource keeps the handle alive for the call (see `handle`).
+            let fixture: &Fixture = unsafe { borrow(fixture, FIXTURE) }?;
+            let responder = in_process(fixture, "change their validity")?;
+            let millis = u64::try_from(millis).map_err(|_| {
+                BridgeError::InvalidArgument(format!("validity must not be negative: {millis}"))
+            })?;
+            responder.set_validity((millis > 0).then(|| Duration::from_millis(millis)));
+            Ok(())
+        })
+        .resolve::<ThrowJava>()
+}
+
 /// `static String[] fixtureResponderUrls(long fixture)`: the root's and the intermediate's responder
 /// URLs, in that order.
 #[unsafe(no_mangle)]
@@ -139,6 +182,16 @@ pub extern "system" fn Java_org_staplekit_testkit_NativeTesting_fixtureStop<'loc
             Ok(())
         })
         .resolve::<ThrowJava>()
+}
+
+/// The in-process responder, or an error saying OpenSSL's cannot `what`.
+fn in_process<'f>(fixture: &'f Fixture, what: &str) -> Result<&'f OcspResponder, BridgeError> {
+    match fixture {
+        Fixture::InProcess(responder) => Ok(responder),
+        Fixture::Openssl { .. } => Err(BridgeError::InvalidArgument(format!(
+            "OpenSSL's responders cannot {what}; start the fixture in process"
+        ))),
+    }
 }
 
 /// A test kit failure as the bridge's error.

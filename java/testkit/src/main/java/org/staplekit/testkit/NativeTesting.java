@@ -41,6 +41,12 @@ public final class NativeTesting {
     /** Delays every answer of an in-process fixture's responder by {@code millis} (0: none). */
     public static native void fixtureDelay(long fixture, long millis);
 
+    /** Requests an in-process fixture's responder has received since it started. */
+    public static native long fixtureRequestCount(long fixture);
+
+    /** Sets an in-process fixture's answers' validity (nextUpdate - thisUpdate; 0: none). */
+    public static native void fixtureValidity(long fixture, long millis);
+
     /** The root's and the intermediate's responder URLs. */
     public static native String[] fixtureResponderUrls(long fixture);
 

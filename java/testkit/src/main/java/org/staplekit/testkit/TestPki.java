@@ -82,6 +82,38 @@ public final class TestPki implements AutoCloseable {
         withFixture(fixture -> NativeTesting.fixtureDelay(fixture, millis));
     }
 
+    /**
+     * How many requests the responder has received since it started, each counted once read in
+     * full, whatever it asked.
+     *
+     * @throws IllegalStateException if the responders are OpenSSL's ({@link #start})
+     */
+    public long requestCount() {
+        requireInProcess("count requests");
+        long[] count = new long[1];
+        withFixture(fixture -> count[0] = NativeTesting.fixtureRequestCount(fixture));
+        return count[0];
+    }
+
+    /**
+     * From now on the responder's answers are valid for {@code validity} (nextUpdate after
+     * thisUpdate); zero: no nextUpdate.
+     *
+     * @throws IllegalStateException if the responders are OpenSSL's ({@link #start})
+     */
+    public void setValidity(Duration validity) {
+        requireInProcess("change their validity");
+        long millis = validity.toMillis();
+        withFixture(fixture -> NativeTesting.fixtureValidity(fixture, millis));
+    }
+
+    private void requireInProcess(String what) {
+        if (!inProcess) {
+            throw new IllegalStateException(
+                    "OpenSSL's responders cannot " + what + "; use TestPki.startInProcess");
+        }
+    }
+
     /** Where the files are. */
     public Path directory() {
         return directory;

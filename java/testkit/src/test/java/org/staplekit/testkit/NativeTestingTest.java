@@ -33,6 +33,17 @@ class NativeTestingTest {
                 () -> pki.pki().withFixture(h -> NativeTesting.fixtureDelay(h, 1)));
         assertEquals("OpenSSL's responders cannot be delayed; start the fixture in process",
                 nativeSide.getMessage());
+        assertEquals("OpenSSL's responders cannot count requests; use TestPki.startInProcess",
+                assertThrows(IllegalStateException.class, () -> pki.pki().requestCount())
+                        .getMessage());
+        assertEquals("OpenSSL's responders cannot count requests; start the fixture in process",
+                assertThrows(IllegalArgumentException.class,
+                        () -> pki.pki().withFixture(NativeTesting::fixtureRequestCount))
+                        .getMessage());
+        assertEquals("OpenSSL's responders cannot change their validity; start the fixture in "
+                + "process", assertThrows(IllegalArgumentException.class,
+                        () -> pki.pki().withFixture(h -> NativeTesting.fixtureValidity(h, 1)))
+                        .getMessage());
         IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
                 () -> NativeTesting.fixtureStart(pki.pki().directory().toString(), 7));
         assertEquals("fixture kind 7 is not 0 (OpenSSL) or 1 (in process)", kind.getMessage());
