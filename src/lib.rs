@@ -50,6 +50,8 @@ mod fetch;
 mod ocsp;
 mod persist;
 mod report;
+#[cfg(feature = "responder")]
+pub mod responder;
 #[cfg(feature = "rustls")]
 pub mod rustls;
 mod stats;
@@ -75,7 +77,7 @@ pub use ocsp::{
     RevocationInfo, Signer, Status, VerifiedResponse, VerifyPolicy, MAX_AGE_WITHOUT_NEXT_UPDATE,
 };
 pub use report::{CertificateReport, FetchFailure, Outcome, SkipReason};
-pub use stats::{CertificateStats, EngineStats, FetchOutcome, FetchProblem};
+pub use stats::{CertificateStats, EngineStats, FetchOutcome, FetchProblem, ResponderStats};
 pub use store::{DirStore, ResponseStore, StoreError, StoredResponse};
 pub use tls::{ClientStatusRequest, ExtensionError, ExtensionType, Selection, TlsVersion};
 

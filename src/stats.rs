@@ -30,6 +30,21 @@ pub struct EngineStats {
     pub fetches: BTreeMap<FetchOutcome, u64>,
     /// Every registered certificate, in registration order.
     pub certificates: Vec<CertificateStats>,
+    /// What the local OCSP responder (feature `responder`) answered; all zero without one.
+    pub responder: ResponderStats,
+}
+
+/// What the local OCSP responder answered, counted per request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResponderStats {
+    /// Requests answered with a held response (hits).
+    pub answered: u64,
+    /// Well-formed requests for a CertID with nothing held: answered `unauthorized` (misses).
+    pub unauthorized: u64,
+    /// Requests refused as malformed: OCSP `malformedRequest` or an HTTP 4xx.
+    pub malformed: u64,
+    /// Connections closed unanswered: over the connection limit, or too slow.
+    pub dropped_connections: u64,
 }
 
 impl EngineStats {
@@ -187,6 +202,7 @@ impl Counters {
                 .unwrap_or_else(|p| p.into_inner())
                 .clone(),
             certificates: Vec::new(),
+            responder: ResponderStats::default(),
         }
     }
 }
