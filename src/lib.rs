@@ -65,7 +65,7 @@ pub use chain::{
 };
 pub use config::{
     parse_define, ConfigEntry, ConfigError, ConfigLoader, ConfigWarning, LoadedConfig, Property,
-    RefreshRatio, StaplingConfig, ValueSource,
+    RefreshRatio, Secret, StaplingConfig, ValueSource,
 };
 pub use engine::{
     EngineError, RegisteredCertificate, Registration, Staple, StapleForm, StaplingEngine,

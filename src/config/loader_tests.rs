@@ -78,7 +78,9 @@ fn every_property_from_a_file() {
          staplekit.stapling.refreshConcurrency=1\n\
          staplekit.stapling.nonceFetchesPerMinute=0x10\n\
          staplekit.stapling.cacheDir=state\n\
-         staplekit.stapling.responseFile=ocsp/leaf.der, /var/ocsp/intermediate.der\n",
+         staplekit.stapling.responseFile=ocsp/leaf.der, /var/ocsp/intermediate.der\n\
+         staplekit.stapling.keyStores=server.p12,/etc/tls/server.jks\n\
+         staplekit.stapling.keyStorePassword= changeit\n",
     );
     let loaded = load(ConfigLoader::new().file(&path));
     assert!(loaded.warnings.is_empty(), "{:?}", warning_texts(&loaded));
@@ -125,6 +127,19 @@ fn every_property_from_a_file() {
             PathBuf::from("/var/ocsp/intermediate.der")
         ]
     );
+    assert_eq!(
+        c.key_stores,
+        vec![
+            dir.path().join("server.p12"),
+            PathBuf::from("/etc/tls/server.jks")
+        ]
+    );
+    let password = c.key_store_password.as_ref().expect("a password");
+    assert_eq!(password.expose(), "changeit");
+    assert!(
+        !format!("{c:?}").contains("changeit"),
+        "Debug shows no secret"
+    );
     for entry in &loaded.entries {
         assert_eq!(
             entry.source,
@@ -147,6 +162,10 @@ fn every_property_from_a_file() {
         Some("status_request_v2,server_name")
     );
     assert_eq!(value(Property::RefreshRatio).as_deref(), Some("0.75"));
+    assert_eq!(
+        value(Property::KeyStorePassword).as_deref(),
+        Some("(hidden)")
+    );
     assert_eq!(value(Property::RetryDelay).as_deref(), Some("16"));
     assert_eq!(
         value(Property::HttpNonProxyHosts).as_deref(),

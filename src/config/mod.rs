@@ -38,6 +38,7 @@ mod properties_file;
 mod properties_macro;
 mod property;
 mod refresh_ratio;
+mod secret;
 mod source;
 mod stapling_config;
 mod suggest;
@@ -51,6 +52,7 @@ pub use loader::{ConfigEntry, ConfigLoader, LoadedConfig};
 pub(crate) use properties::defaults;
 pub use properties::{Property, StaplingConfig};
 pub use refresh_ratio::RefreshRatio;
+pub use secret::Secret;
 pub use source::ValueSource;
 pub use warning::ConfigWarning;
 

@@ -16,10 +16,11 @@ use crate::config::error::ConfigError;
 use crate::config::loader::Resolver;
 use crate::config::properties_macro::properties;
 use crate::config::refresh_ratio::RefreshRatio;
+use crate::config::secret::Secret;
 use crate::config::syntax::{
     Bounded, CacheLifetime, CacheSize, Count, ExtensionList, Flag, HostPatterns, Millis,
     OcspTimeout, Port, ProxyHost, Ratio, RelativePath, RelativePathList, ResponderUrl,
-    ResponseTimeout, Seconds, Syntax,
+    ResponseTimeout, Seconds, SecretText, Syntax,
 };
 
 properties! {
@@ -299,6 +300,27 @@ properties! {
         default: RESPONSE_FILES = Vec::new(),
         syntax: RelativePathList,
         about: "Comma-separated DER OCSP response files from the operator (e.g. openssl ocsp -respout), matched to certificates by CertID (relative to the properties file)",
+    }
+    /// absolute paths of key stores (PKCS#12 or JKS, told apart by their content) whose chains
+    /// the Java agent and `staplekit responder` register, besides the ones they are given
+    /// otherwise (`javax.net.ssl.keyStore`, command-line paths). Default empty. Not read here.
+    key_stores: Vec<PathBuf> {
+        property: KeyStores,
+        key: "staplekit.stapling.keyStores",
+        default: KEY_STORES = Vec::new(),
+        syntax: RelativePathList,
+        about: "Comma-separated PKCS#12 or JKS key stores whose chains the Java agent and staplekit responder register (relative to the properties file)",
+    }
+
+    /// the password of the key stores in `key_stores` and of those given to `staplekit
+    /// responder`. Default none (a JKS store is then read without checking its integrity; a
+    /// PKCS#12 store with an empty password). Never shown in listings.
+    key_store_password: Option<Secret> {
+        property: KeyStorePassword,
+        key: "staplekit.stapling.keyStorePassword",
+        default: KEY_STORE_PASSWORD = None,
+        syntax: SecretText,
+        about: "Password of the key stores in staplekit.stapling.keyStores and of those given to staplekit responder; listed as (hidden)",
     }
 }
 

@@ -13,6 +13,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::config::refresh_ratio::RefreshRatio;
+use crate::config::secret::{Secret, HIDDEN};
 use crate::config::source::ValueSource;
 use crate::config::values::flag::{boolean_or_default, parse_boolean, strict_flag};
 use crate::config::values::list::extension_list;
@@ -281,6 +282,29 @@ impl Syntax for RelativePath {
         value
             .as_ref()
             .map_or_else(String::new, |p| p.display().to_string())
+    }
+}
+
+/// A secret such as a password: any text, empty meaning none. Rendered as `(hidden)` when set,
+/// the one kind whose listing cannot be pasted back, so that `staplekit config` never shows it.
+pub(crate) struct SecretText;
+
+impl Syntax for SecretText {
+    type Value = Option<Secret>;
+
+    fn read(
+        &self,
+        raw: &str,
+        _: &ValueSource,
+        _: &Option<Secret>,
+    ) -> Result<Interpreted<Option<Secret>>, Refusal> {
+        Ok(Interpreted::ok((!raw.is_empty()).then(|| Secret::new(raw))))
+    }
+
+    fn render(&self, value: &Option<Secret>) -> String {
+        value
+            .as_ref()
+            .map_or_else(String::new, |_| HIDDEN.to_string())
     }
 }
 
