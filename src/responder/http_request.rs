@@ -65,6 +65,30 @@ pub(crate) enum Start {
     KeepAlive,
 }
 
+/// The head at the start of `buf`, if it is all there, with its length and the length of the
+/// whole request (head and body); refused when either is past `max_request_bytes`.
+pub(crate) fn frame(
+    buf: &[u8],
+    max_request_bytes: usize,
+) -> Result<Option<(Head, usize, usize)>, ReadError> {
+    let Some(head_len) = head_end(buf) else {
+        return if buf.len() >= max_request_bytes {
+            Err(ReadError::Refused(HttpError::HeaderTooLarge))
+        } else {
+            Ok(None)
+        };
+    };
+    if head_len > max_request_bytes {
+        return Err(ReadError::Refused(HttpError::HeaderTooLarge));
+    }
+    let head = parse_head(&buf[..head_len]).map_err(ReadError::Refused)?;
+    let body_len = head.content_length.unwrap_or(0);
+    if body_len > max_request_bytes - head_len {
+        return Err(ReadError::Refused(HttpError::ContentTooLarge));
+    }
+    Ok(Some((head, head_len, head_len + body_len)))
+}
+
 /// Reads requests from one connection, keeping bytes a client sent ahead (pipelining).
 pub(crate) struct RequestReader {
     stream: TcpStream,
@@ -102,21 +126,12 @@ impl RequestReader {
                 Instant::now() + limits.header_timeout
             }
         };
-        let head_len = loop {
-            if let Some(end) = head_end(&self.buf) {
-                break end;
-            }
-            if self.buf.len() >= limits.max_request_bytes {
-                return Err(ReadError::Refused(HttpError::HeaderTooLarge));
+        let (head, head_len, total) = loop {
+            if let Some(framed) = frame(&self.buf, limits.max_request_bytes)? {
+                break framed;
             }
             self.fill(header_deadline, Phase::Head)?;
         };
-        let head = parse_head(&self.buf[..head_len]).map_err(ReadError::Refused)?;
-        let body_len = head.content_length.unwrap_or(0);
-        if body_len > limits.max_request_bytes.saturating_sub(head_len) {
-            return Err(ReadError::Refused(HttpError::ContentTooLarge));
-        }
-        let total = head_len + body_len;
         if self.buf.len() < total {
             if head.expect_continue {
                 self.stream

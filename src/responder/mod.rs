@@ -59,6 +59,7 @@ mod http_head;
 mod http_request;
 mod http_response;
 mod ocsp_request;
+pub(crate) mod offline;
 mod report;
 mod server;
 
