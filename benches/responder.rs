@@ -18,13 +18,15 @@
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::os::unix::process::CommandExt as _;
+use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use staplekit::internal::encode_request;
 use staplekit::responder::{OcspResponder, ResponderLimits};
 use staplekit_testkit::fixtures::{engine, OpensslPki};
-use staplekit_testkit::openssl::{reserve_port, OpensslResponder, ResponderConfig};
+use staplekit_testkit::openssl::reserve_port;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Mode {
@@ -68,12 +70,7 @@ fn main() {
         ResponderLimits::default(),
     )
     .expect("start the responder");
-    let multi_port = reserve_port().expect("a port");
-    let openssl_multi = OpensslResponder::start_on(
-        multi_port,
-        &ResponderConfig::intermediate(&fx.pem, &fx.index).with_extra_args(["-multi", "2"]),
-    )
-    .expect("start openssl ocsp -multi 2");
+    let openssl_multi = MultiProcess::start(&fx);
     let request = post(&encode_request(
         chain.leaf().id.as_ref().expect("the leaf's CertID"),
         &[],
@@ -85,7 +82,7 @@ fn main() {
             "openssl ocsp (1 process)",
             addr_of(&fx.intermediate_responder.url()),
         ),
-        ("openssl ocsp -multi 2", addr_of(&openssl_multi.url())),
+        ("openssl ocsp -multi 2", openssl_multi.addr),
     ];
     // The served bytes: ours are the held response itself.
     let (first, _) = exchange_once(servers[0].1, &request).expect("our responder answers");
@@ -277,6 +274,69 @@ fn post(der: &[u8]) -> Vec<u8> {
     .into_bytes();
     bytes.extend_from_slice(der);
     bytes
+}
+
+/// `openssl ocsp ... -multi 2`: a parent process and two children answering on one port. Not
+/// through the test kit's `OpensslResponder`, which waits for output the children do not print;
+/// stopped by killing its process group (the parent does not end its children on SIGTERM).
+struct MultiProcess {
+    parent: Child,
+    addr: SocketAddr,
+}
+
+impl MultiProcess {
+    fn start(fx: &OpensslPki) -> Self {
+        // Dropping the reservation frees the port for OpenSSL.
+        let port = reserve_port().expect("a port").port();
+        let parent = Command::new("openssl")
+            .args(["ocsp", "-index"])
+            .arg(&fx.index.intermediate)
+            .args(["-port", &port.to_string(), "-rsigner"])
+            .arg(&fx.pem.intermediate_ocsp_signer)
+            .arg("-rkey")
+            .arg(&fx.pem.intermediate_ocsp_signer_key)
+            .arg("-CA")
+            .arg(&fx.pem.intermediate)
+            .args(["-nmin", "60", "-ignore_err", "-multi", "2"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so that the parent and its children end together.
+            .process_group(0)
+            .spawn()
+            .expect("start openssl ocsp -multi 2");
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        // Ready once it answers OpenSSL's own health check (a bare connect would upset it).
+        while !health_check(addr) {
+            assert!(
+                Instant::now() < deadline,
+                "openssl ocsp -multi 2 never answered"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+        Self { parent, addr }
+    }
+}
+
+impl Drop for MultiProcess {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.parent.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.parent.wait();
+    }
+}
+
+/// Whether OpenSSL's responder answers `GET /` with an HTTP status line.
+fn health_check(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect(addr) else {
+        return false;
+    };
+    let mut answer = Vec::new();
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    stream.write_all(b"GET / HTTP/1.0\r\n\r\n").is_ok()
+        && stream.read_to_end(&mut answer).is_ok()
+        && answer.starts_with(b"HTTP/1.")
 }
 
 fn addr_of(url: &str) -> SocketAddr {
