@@ -58,6 +58,11 @@ enum Command {
     /// Exit status: 0 when every certificate asked about has a good response to staple, 1 when
     /// any stapled response says revoked, 2 when any has nothing to staple (unknown, invalid,
     /// unavailable) and for bad input.
+    ///
+    /// With --responder URL: nothing is registered; the running `staplekit responder` at URL is
+    /// asked about each certificate (POST, as nginx asks) and each answer shown as a hit (status,
+    /// thisUpdate, nextUpdate) or a miss (unauthorized), then its counters. Exit status 0 when
+    /// every certificate asked about was a good hit, 1 when one is revoked, else 2.
     Status(StatusArgs),
     /// Show the effective configuration: every property, its value and where it came from.
     Config,
