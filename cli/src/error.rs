@@ -30,6 +30,15 @@ pub enum CliError {
         /// What is wrong.
         reason: String,
     },
+    /// A file or directory given to `staplekit responder` (or in staplekit.stapling.keyStores)
+    /// could not be used.
+    #[error("{}: {reason}", path.display())]
+    Input {
+        /// The file or directory.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// Could not listen on the address.
     #[error("cannot listen on {addr}: {reason}")]
     Listen {

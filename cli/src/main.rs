@@ -9,7 +9,12 @@ mod connection;
 mod demo;
 mod demo_client;
 mod error;
+mod key_store;
+mod ocsp_http;
 mod registered;
+mod responder_cmd;
+mod responder_inputs;
+mod responder_status;
 mod serve;
 mod server_identity;
 mod settings;
@@ -53,6 +58,11 @@ enum Command {
     /// Exit status: 0 when every certificate asked about has a good response to staple, 1 when
     /// any stapled response says revoked, 2 when any has nothing to staple (unknown, invalid,
     /// unavailable) and for bad input.
+    ///
+    /// With --responder URL: nothing is registered; the running `staplekit responder` at URL is
+    /// asked about each certificate (POST, as nginx asks) and each answer shown as a hit (status,
+    /// thisUpdate, nextUpdate) or a miss (unauthorized), then its counters. Exit status 0 when
+    /// every certificate asked about was a good hit, 1 when one is revoked, else 2.
     Status(StatusArgs),
     /// Show the effective configuration: every property, its value and where it came from.
     Config,
@@ -62,6 +72,15 @@ enum Command {
     /// before `listening on` is printed, responders are asked in the background and responses
     /// renewed before they go stale; handshakes never wait for a responder.
     Serve(ServeArgs),
+    /// The sidecar: answer OCSP requests over HTTP for the chains given, from what the engine
+    /// holds, for nginx, Apache httpd and JVM servers that fetch their own staples.
+    ///
+    /// Each PATH is a PEM chain file (leaf first; `<PATH>.ors` is read), a PKCS#12 or JKS key
+    /// store (each private key entry's chain; password: staplekit.stapling.keyStorePassword), or
+    /// a directory of them; the key stores in staplekit.stapling.keyStores are added. Chains are
+    /// registered as `serve` registers its own, then `listening on ADDR` and the lines to paste
+    /// into nginx, Apache httpd and a JVM's settings are printed on stdout.
+    Responder(ResponderArgs),
     /// Run the offline demo: a generated PKI, an in-process OCSP responder, a stapling TLS server
     /// and a client that verifies the staple.
     Demo,
@@ -73,6 +92,10 @@ struct StatusArgs {
     /// Print a JSON array instead of text.
     #[arg(long)]
     json: bool,
+    /// Ask this running `staplekit responder` (http://ADDR/) about each certificate instead, and
+    /// show its hit and miss counters.
+    #[arg(long, value_name = "URL")]
+    responder: Option<String>,
     /// PEM file with the certificate chain, leaf first.
     chain: PathBuf,
 }
@@ -91,6 +114,17 @@ struct ServeArgs {
     listen: String,
 }
 
+/// Arguments of `staplekit responder`.
+#[derive(Debug, Args)]
+struct ResponderArgs {
+    /// Address to answer on (HTTP; loopback by default).
+    #[arg(long, default_value = responder_cmd::DEFAULT_LISTEN)]
+    listen: String,
+    /// PEM chain files, PKCS#12 or JKS key stores, or directories of them.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
 /// Parses the command line, runs the command and turns errors into one line on stderr.
 fn run() -> ExitCode {
     let cli = Cli::parse();
@@ -104,6 +138,7 @@ fn run() -> ExitCode {
         Command::Status(args) => status::run(&cli.settings, args),
         Command::Config => config_cmd::run(&cli.settings),
         Command::Serve(args) => serve::run(&cli.settings, args),
+        Command::Responder(args) => responder_cmd::run(&cli.settings, args),
         Command::Demo => demo::run(&cli.settings),
     };
     match result {

@@ -64,7 +64,7 @@ pub fn run(settings: &Settings, args: &ServeArgs) -> Result<ExitCode, CliError> 
 }
 
 /// One line per certificate: what it staples from the first handshake, and what happens next.
-fn log_start_state(state: &CertificateState<'_>) {
+pub fn log_start_state(state: &CertificateState<'_>) {
     let who = format!("certificate {} ({})", state.index, state.cert.subject);
     let stats = match &state.standing {
         Standing::NotRegistered(reason) => {

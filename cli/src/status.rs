@@ -87,6 +87,9 @@ impl LineStatus {
 /// first fetch has ended (at most as long as one fetch may take), and prints the report; the exit
 /// code says the worst status.
 pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError> {
+    if let Some(url) = &args.responder {
+        return super::responder_status::run(settings, args, url);
+    }
     let config = settings.load()?.config;
     let wait = one_fetch_wait(&config);
     let engine = StaplingEngine::new(config)?;

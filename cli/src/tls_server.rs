@@ -183,7 +183,7 @@ fn join(handle: JoinHandle<()>) {
 }
 
 /// "address in use" and friends, as a person would say them.
-fn listen_reason(error: &io::Error) -> String {
+pub fn listen_reason(error: &io::Error) -> String {
     match error.kind() {
         io::ErrorKind::AddrInUse => "address in use".into(),
         io::ErrorKind::AddrNotAvailable => "address not available on this machine".into(),
