@@ -34,10 +34,12 @@
 //! # }
 //! ```
 //!
-//! The engine has no `unsafe` code and knows nothing of Java, HTTP servers or command lines; the
-//! doors (the JNI bridge, the `staplekit` command) are crates of their own around it, and the
-//! rustls door is the `staplekit::rustls` module (feature `rustls`): a certificate resolver that
-//! staples.
+//! The engine has no `unsafe` code and knows nothing of Java or command lines; the doors (the
+//! JNI bridge, the `staplekit` command) are crates of their own around it. Two doors are modules
+//! behind features: `staplekit::rustls` (feature `rustls`), a certificate resolver that staples,
+//! and `staplekit::responder` (feature `responder`), a local OCSP responder over HTTP/1.1 that
+//! serves what the engine holds to servers the engine cannot reach in the handshake (the JDK's
+//! own TLS stack, nginx, Apache httpd). The responder is the only HTTP server in the library.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, unreachable_pub)]
 
@@ -92,4 +94,6 @@ pub mod internal {
     pub use crate::ocsp::request::encode_request;
     pub use crate::ocsp::signature::SignatureError;
     pub use crate::persist::{read_response_file, PersistError, ResponseDir};
+    #[cfg(feature = "responder")]
+    pub use crate::responder::offline::answer_request_bytes;
 }

@@ -176,6 +176,29 @@ pub(crate) struct Counters {
     pub(crate) misses: AtomicU64,
     pub(crate) staples_served: AtomicU64,
     fetches: Mutex<BTreeMap<FetchOutcome, u64>>,
+    /// What the local OCSP responder answered (feature `responder`).
+    pub(crate) responder: ResponderCounters,
+}
+
+/// The local OCSP responder's counters, one per [`ResponderStats`] field.
+#[derive(Debug, Default)]
+pub(crate) struct ResponderCounters {
+    pub(crate) answered: AtomicU64,
+    pub(crate) unauthorized: AtomicU64,
+    pub(crate) malformed: AtomicU64,
+    pub(crate) dropped_connections: AtomicU64,
+}
+
+impl ResponderCounters {
+    /// Their values now.
+    pub(crate) fn snapshot(&self) -> ResponderStats {
+        ResponderStats {
+            answered: self.answered.load(Ordering::Relaxed),
+            unauthorized: self.unauthorized.load(Ordering::Relaxed),
+            malformed: self.malformed.load(Ordering::Relaxed),
+            dropped_connections: self.dropped_connections.load(Ordering::Relaxed),
+        }
+    }
 }
 
 impl Counters {
@@ -202,7 +225,7 @@ impl Counters {
                 .unwrap_or_else(|p| p.into_inner())
                 .clone(),
             certificates: Vec::new(),
-            responder: ResponderStats::default(),
+            responder: self.responder.snapshot(),
         }
     }
 }

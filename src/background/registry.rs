@@ -139,6 +139,26 @@ impl Registry {
         }
     }
 
+    /// What a handshake would staple for `id` at `now` (the rules of [`Registry::lookup`]:
+    /// verified when taken, and only strictly before its nextUpdate or the end of
+    /// `cacheLifetime`), with the instant it stops being servable; counts nothing. `None`: not
+    /// registered, nothing servable, or the engine is closed. For the local OCSP responder,
+    /// whose answers are not handshakes.
+    #[cfg_attr(not(feature = "responder"), allow(dead_code))]
+    pub(crate) fn servable(
+        &self,
+        id: &CertIdentity,
+        now: SystemTime,
+    ) -> Option<(Arc<VerifiedResponse>, SystemTime)> {
+        let state = self.lock();
+        if state.closed {
+            return None;
+        }
+        let held = state.certs.get(id)?.held.as_ref()?;
+        let until = held.valid_until(self.lifetime)?;
+        (now < until).then(|| (held.response.clone(), until))
+    }
+
     /// Counts a handshake that stapled the responses of these certificates.
     pub(crate) fn count_staple<'a>(&self, ids: impl Iterator<Item = &'a CertIdentity>) {
         let mut state = self.lock();

@@ -7,20 +7,20 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How often the same warning may be logged.
-pub(super) const LOG_INTERVAL: Duration = Duration::from_secs(60);
+pub(crate) const LOG_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Keys beyond which entries whose interval is over are forgotten.
 const PRUNE_ABOVE: usize = 1024;
 
 /// When each key was last logged, and how many times it was left out since.
-pub(super) struct LogThrottle<K> {
+pub(crate) struct LogThrottle<K> {
     interval: Duration,
     last: Mutex<HashMap<K, (Instant, u64)>>,
 }
 
 impl<K: Eq + Hash + Clone> LogThrottle<K> {
     /// Logs each key at most once per `interval`.
-    pub(super) fn new(interval: Duration) -> Self {
+    pub(crate) fn new(interval: Duration) -> Self {
         Self {
             interval,
             last: Mutex::new(HashMap::new()),
@@ -29,7 +29,7 @@ impl<K: Eq + Hash + Clone> LogThrottle<K> {
 
     /// `Some(left out since the last time)` when `key` may be logged now, else `None` (and it is
     /// counted as left out).
-    pub(super) fn admit(&self, key: &K, now: Instant) -> Option<u64> {
+    pub(crate) fn admit(&self, key: &K, now: Instant) -> Option<u64> {
         // A map of instants and counters, each changed in one step: sound even if poisoned.
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((at, left_out)) = last.get_mut(key) {

@@ -11,7 +11,9 @@
 //! does not wait. Handshake-driven fetches run on a pool of their own, so the refresher's fetches
 //! never queue behind them.
 
-mod log_throttle;
+#[cfg(feature = "responder")]
+mod held_responses;
+pub(crate) mod log_throttle;
 mod nonce_budget;
 mod refresher;
 mod registration;
@@ -51,6 +53,8 @@ pub use registration::{RegisteredCertificate, Registration};
 use shared::{FetchResult, Shared};
 use single_flight::{Flights, Waiter};
 
+#[cfg(feature = "responder")]
+pub(crate) use held_responses::{HeldResponses, Servable};
 pub use staple::{Staple, StapleForm};
 
 /// Why an engine could not be built.

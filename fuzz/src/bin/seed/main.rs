@@ -1,6 +1,7 @@
 //! Writes the seed corpora of the fuzz targets, from real encodings: the crate's own encoders,
 //! the JDK client's extension data, and real OCSP responses for the fixed fuzz PKI signed by the
-//! project's responder (`staplekit_testkit::responder`) and by `openssl ocsp`.
+//! project's responder (`staplekit_testkit::responder`) and by `openssl ocsp`, and the HTTP
+//! requests OCSP clients send the local responder.
 //!
 //! `seed [DIR]` writes `DIR/<target>/seed-<name>` (default DIR: `fuzz/corpus`), replacing earlier
 //! seeds of the same name and leaving whatever the fuzzer added. Every OCSP seed is verified
@@ -16,6 +17,7 @@ mod corpus;
 mod ocsp_openssl;
 mod ocsp_responder;
 mod outcome;
+mod responder;
 mod tls;
 
 use std::path::PathBuf;
@@ -58,5 +60,6 @@ fn run(mut corpus: Corpus) -> Result<String, Error> {
         corpus.add("ocsp_response_extensions", seed.name, &seed.der)?;
     }
     tls::write_seeds(&mut corpus, &responses)?;
+    responder::write_seeds(&mut corpus)?;
     Ok(corpus.summary())
 }
