@@ -11,6 +11,7 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.staplekit.bc.JdkClient;
 import org.staplekit.testkit.Pki;
@@ -40,7 +41,8 @@ class JettyAgentTest {
     }
 
     @Test
-    void staplesTheLeafAndTheIntermediateInTls12AndTls13() throws Exception {
+    void staplesTheLeafAndTheIntermediateInTls12AndTls13(TestReporter reporter)
+            throws Exception {
         try (ServerProcess jetty = ServerProcess.start(JettyServer.class,
                 Servers.withAgent(good), good.toString(), KeyStores.PASSWORD)) {
             JdkClient.Result tls12 = Servers.handshake(pki, jetty.port(), "TLSv1.2");
@@ -59,6 +61,8 @@ class JettyAgentTest {
             String log = jetty.log();
             assertTrue(log.contains("staplekit: stapling 1 chain(s) for the JDK's TLS server"),
                     log);
+            log.lines().filter(l -> l.contains("staplekit: stapling")).forEach(
+                    l -> reporter.publishEntry("agent", l));
             assertTrue(log.contains("jdk.tls.stapling.responderOverride=true"), log);
             assertTrue(log.contains("jdk.tls.stapling.cacheLifetime=30"), log);
             assertTrue(log.contains("2 of 2 certificate(s) with a response to staple"), log);

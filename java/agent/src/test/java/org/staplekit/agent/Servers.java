@@ -31,6 +31,26 @@ final class Servers {
         return JdkClient.context(pki.root(), true);
     }
 
+    /**
+     * A client that does not ask for status at all, to warm a server's TLS code up without
+     * making it fetch: SunJSSE reads {@code jdk.tls.client.enableStatusRequestExtension} when
+     * each SSLContext is created, so it is set only around this one.
+     */
+    static synchronized SSLContext clientWithoutStatusRequest(Pki pki) throws Exception {
+        String key = "jdk.tls.client.enableStatusRequestExtension";
+        String before = System.getProperty(key);
+        System.setProperty(key, "false");
+        try {
+            return JdkClient.context(pki.root(), false);
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
     /** One handshake with a fresh client, then an HTTP request, on {@code protocol}. */
     static JdkClient.Result handshake(Pki pki, int port, String protocol) throws Exception {
         return JdkClient.handshake(client(pki), port, protocol);
