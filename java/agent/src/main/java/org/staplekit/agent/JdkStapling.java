@@ -134,6 +134,7 @@ public final class JdkStapling implements AutoCloseable {
         private final List<KeyStoreSource> keyStores = new ArrayList<>();
         private final List<List<X509Certificate>> chains = new ArrayList<>();
         private boolean jvmKeyStores;
+        private String mbeanName;
         private InetSocketAddress address =
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
@@ -182,6 +183,17 @@ public final class JdkStapling implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Registers the engine's MBean as {@code org.staplekit:type=StaplingEngine,name=<name>}
+         * ({@link StaplingEngine#registerMBean}): its statistics, the local responder's
+         * answers ({@code ResponderAnswered}, {@code ResponderUnauthorized}) included. The
+         * agent registers {@value StaplingAgent#MBEAN_NAME}.
+         */
+        public Builder registerMBean(String name) {
+            this.mbeanName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
         /** Where the responder listens; default loopback, any free port. */
         public Builder responderAddress(InetSocketAddress address) {
             this.address = Objects.requireNonNull(address, "address");
@@ -221,13 +233,18 @@ public final class JdkStapling implements AutoCloseable {
                     origins.add(chain.getValue());
                 }
                 String state = waitForFirstAnswers(engine, engine.responseTimeout());
+                if (mbeanName != null) {
+                    engine.registerMBean(mbeanName);
+                }
                 LocalResponder responder = engine.startResponder(address);
                 Map<String, String> set = pointTheJdkAt(responder.uri());
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 String summary = "staplekit: stapling " + parsed.size() + " chain(s) for the JDK's"
                         + " TLS server (" + String.join("; ", origins) + ") through the local OCSP"
                         + " responder " + responder.uri() + "; " + state + " after " + millis
-                        + " ms; set " + set.entrySet().stream().map(e -> e.getKey() + "="
+                        + " ms" + (mbeanName == null ? "" : "; MBean "
+                        + "org.staplekit:type=StaplingEngine,name=" + mbeanName) + "; set "
+                        + set.entrySet().stream().map(e -> e.getKey() + "="
                         + e.getValue()).collect(Collectors.joining(", "));
                 return new JdkStapling(engine, responder, parsed, set, summary);
             } catch (StaplingException | IOException | RuntimeException e) {

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * key stores the JVM's settings name ({@code javax.net.ssl.keyStore},
  * {@code staplekit.stapling.keyStores}), reading the engine's properties from the system
  * properties, then {@code java.security}, or the file given as the agent's argument in its
- * place, and logs one line (System.Logger, INFO) saying what it did.
+ * place, registers the engine's MBean as {@value #MBEAN_NAME}, and logs one line
+ * (System.Logger, INFO) saying what it did.
  *
  * <p>When {@code jdk.tls.server.enableStatusRequestExtension=false} it does nothing but say so.
  * Any failure (no key store, a wrong password, a bad property) is logged as an error and the
@@ -18,6 +19,12 @@ import java.nio.file.Path;
  * as the JVM; a shutdown hook closes them.
  */
 public final class StaplingAgent {
+    /**
+     * The name of the agent's engine MBean:
+     * {@code org.staplekit:type=StaplingEngine,name=staplekit-agent}.
+     */
+    public static final String MBEAN_NAME = "staplekit-agent";
+
     private static final System.Logger LOG = System.getLogger(StaplingAgent.class.getName());
 
     /** What the agent started; kept for the JVM's life. */
@@ -51,7 +58,8 @@ public final class StaplingAgent {
             return;
         }
         try {
-            JdkStapling.Builder builder = JdkStapling.builder().jvmKeyStores();
+            JdkStapling.Builder builder = JdkStapling.builder().jvmKeyStores()
+                    .registerMBean(MBEAN_NAME);
             if (arguments != null && !arguments.isBlank()) {
                 builder.propertiesFile(Path.of(arguments.trim()));
             }

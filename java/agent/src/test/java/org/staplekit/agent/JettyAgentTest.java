@@ -65,6 +65,8 @@ class JettyAgentTest {
                     l -> reporter.publishEntry("agent", l));
             assertTrue(log.contains("jdk.tls.stapling.responderOverride=true"), log);
             assertTrue(log.contains("jdk.tls.stapling.cacheLifetime=30"), log);
+            assertTrue(log.contains("MBean org.staplekit:type=StaplingEngine,name=staplekit-agent"),
+                    log);
             assertTrue(log.contains("2 of 2 certificate(s) with a response to staple"), log);
         }
     }
