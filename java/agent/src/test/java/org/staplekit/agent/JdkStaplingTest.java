@@ -1,6 +1,7 @@
 package org.staplekit.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,21 @@ class JdkStaplingTest {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> JdkStapling.builder().start());
         assertTrue(e.getMessage().startsWith("no certificate chain to staple"), e.getMessage());
+    }
+
+    @Test
+    void withStaplingTurnedOffTheAgentDoesNothing() {
+        System.setProperty(JdkStapling.ENABLE, "False");
+        try {
+            StaplingAgent.start(null);
+            assertNull(StaplingAgent.running());
+            assertNull(System.getProperty(JdkStapling.RESPONDER_URI));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> JdkStapling.builder().chain(List.of()).start());
+            assertEquals(JdkStapling.ENABLE + "=false: stapling is off", e.getMessage());
+        } finally {
+            System.clearProperty(JdkStapling.ENABLE);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertPathValidatorException;
 import java.util.List;
@@ -68,6 +69,21 @@ class JettyAgentTest {
             assertTrue(log.contains("MBean org.staplekit:type=StaplingEngine,name=staplekit-agent"),
                     log);
             assertTrue(log.contains("2 of 2 certificate(s) with a response to staple"), log);
+        }
+    }
+
+    @Test
+    void theAgentsPropertiesFileNamesTheKeyStoreRelativeToItself() throws Exception {
+        Path properties = Files.writeString(good.resolveSibling("stapling.properties"),
+                "staplekit.stapling.keyStores=" + good.getFileName() + "\n"
+                        + "staplekit.stapling.keyStorePassword=" + KeyStores.PASSWORD + "\n");
+        try (ServerProcess jetty = ServerProcess.start(JettyServer.class,
+                List.of("-javaagent:" + ServerProcess.agentJar() + "=" + properties),
+                good.toString(), KeyStores.PASSWORD)) {
+            JdkClient.Result result = Servers.handshake(pki, jetty.port(), "TLSv1.2");
+            assertEquals(2, result.stapled(), jetty.log());
+            assertTrue(jetty.log().contains("from " + good + " (staplekit.stapling.keyStores)"),
+                    jetty.log());
         }
     }
 
