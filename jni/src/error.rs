@@ -40,6 +40,18 @@ pub(super) enum BridgeError {
     /// The engine could not start.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// A local OCSP responder could not listen on the address asked for.
+    #[allow(
+        dead_code,
+        reason = "only the shipped library starts responders; jni/testing includes this file"
+    )]
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why the bind failed.
+        source: std::io::Error,
+    },
     /// The test kit could not build its PKI or start a responder.
     #[allow(
         dead_code,
@@ -66,6 +78,7 @@ impl BridgeError {
             BridgeError::Config(_) | BridgeError::Engine(EngineError::Issuers(_)) => {
                 jni_str!("org/staplekit/ConfigurationException")
             }
+            BridgeError::Listen { .. } => jni_str!("java/io/IOException"),
             BridgeError::Engine(_) | BridgeError::Testkit(_) => {
                 jni_str!("org/staplekit/StaplingException")
             }

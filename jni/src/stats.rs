@@ -44,7 +44,8 @@ pub extern "system" fn Java_org_staplekit_Native_engineStats<'local>(
 }
 
 /// `new EngineStats(long hits, long misses, long staplesServed, String[] fetchOutcomes,
-/// long[] fetchCounts, CertificateStats[] certificates)`.
+/// long[] fetchCounts, CertificateStats[] certificates, long responderAnswered,
+/// long responderUnauthorized, long responderMalformed, long responderDroppedConnections)`.
 fn new_engine_stats<'local>(
     env: &mut Env<'local>,
     stats: &EngineStats,
@@ -54,7 +55,7 @@ fn new_engine_stats<'local>(
     let class = env.find_class(jni_str!("org/staplekit/EngineStats"))?;
     Ok(env.new_object(
         &class,
-        jni_sig!("(JJJ[Ljava/lang/String;[J[Lorg/staplekit/CertificateStats;)V"),
+        jni_sig!("(JJJ[Ljava/lang/String;[J[Lorg/staplekit/CertificateStats;JJJJ)V"),
         &[
             JValue::Long(count(stats.hits)),
             JValue::Long(count(stats.misses)),
@@ -62,6 +63,10 @@ fn new_engine_stats<'local>(
             JValue::Object(&outcomes),
             JValue::Object(&counts),
             JValue::Object(&certificates),
+            JValue::Long(count(stats.responder.answered)),
+            JValue::Long(count(stats.responder.unauthorized)),
+            JValue::Long(count(stats.responder.malformed)),
+            JValue::Long(count(stats.responder.dropped_connections)),
         ],
     )?)
 }

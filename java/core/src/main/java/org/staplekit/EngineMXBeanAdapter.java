@@ -48,6 +48,26 @@ final class EngineMXBeanAdapter implements StaplingEngineMXBean {
     }
 
     @Override
+    public long getResponderAnswered() {
+        return engine.stats().responder().answered();
+    }
+
+    @Override
+    public long getResponderUnauthorized() {
+        return engine.stats().responder().unauthorized();
+    }
+
+    @Override
+    public long getResponderMalformed() {
+        return engine.stats().responder().malformed();
+    }
+
+    @Override
+    public long getResponderDroppedConnections() {
+        return engine.stats().responder().droppedConnections();
+    }
+
+    @Override
     public List<String> getConfigurationWarnings() {
         return engine.configurationWarnings();
     }

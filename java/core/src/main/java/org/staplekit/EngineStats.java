@@ -15,15 +15,20 @@ public final class EngineStats {
     private final long staplesServed;
     private final Map<String, Long> fetches;
     private final List<CertificateStats> certificates;
+    private final ResponderStats responder;
 
     /** Called by the native library. */
     EngineStats(long hits, long misses, long staplesServed, String[] fetchOutcomes,
-            long[] fetchCounts, CertificateStats[] certificates) {
+            long[] fetchCounts, CertificateStats[] certificates, long responderAnswered,
+            long responderUnauthorized, long responderMalformed,
+            long responderDroppedConnections) {
         this.hits = hits;
         this.misses = misses;
         this.staplesServed = staplesServed;
         this.fetches = CertificateStats.counts(fetchOutcomes, fetchCounts);
         this.certificates = Collections.unmodifiableList(Arrays.asList(certificates));
+        this.responder = new ResponderStats(responderAnswered, responderUnauthorized,
+                responderMalformed, responderDroppedConnections);
     }
 
     /** Certificate look-ups of handshakes answered with a response at hand (held or cached). */
@@ -58,9 +63,15 @@ public final class EngineStats {
         return certificates;
     }
 
+    /** What the engine's local OCSP responders answered ({@link LocalResponder}). */
+    public ResponderStats responder() {
+        return responder;
+    }
+
     @Override
     public String toString() {
         return "hits " + hits + ", misses " + misses + ", staples served " + staplesServed
-                + ", fetches " + fetches + ", certificates " + certificates;
+                + ", fetches " + fetches + ", responder " + responder
+                + ", certificates " + certificates;
     }
 }

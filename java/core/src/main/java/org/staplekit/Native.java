@@ -59,11 +59,33 @@ final class Native {
     /** Undoes one {@link #engineRegister} of a chain. */
     static native void engineUnregister(long engine, long chain);
 
+    /** {@code jdk.tls.stapling.responseTimeout} in milliseconds. */
+    static native long engineResponseTimeout(long engine);
+
+    /** {@code staplekit.stapling.keyStores}, resolved against the properties file. */
+    static native String[] engineKeyStores(long engine);
+
+    /** {@code staplekit.stapling.keyStorePassword}, or null. */
+    static native String engineKeyStorePassword(long engine);
+
     /** The engine's counters and registered certificates. */
     static native EngineStats engineStats(long engine);
 
     /** Asks every responder of a chain now and reports each certificate. */
     static native CertificateReport[] engineCheck(long engine, long chain, long waitMillis);
+
+    /**
+     * Starts a local OCSP responder answering from the engine's held responses on
+     * {@code host:port} ({@code host} an IP address literal; port 0 = any free port).
+     */
+    static native long responderStart(long engine, String host, int port)
+            throws java.io.IOException;
+
+    /** The address a responder listens on, as {@code IP:PORT} ({@code [IPv6]:PORT}). */
+    static native String responderAddress(long responder);
+
+    /** Stops a responder and frees it. */
+    static native void responderFree(long responder);
 
     /** Parses a DER chain, leaf first. */
     static native long chainParse(long engine, byte[][] certificates) throws InvalidChainException;

@@ -1,7 +1,9 @@
 package org.staplekit;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -87,6 +89,32 @@ public final class StaplingEngine implements AutoCloseable {
      */
     public List<String> configurationWarnings() {
         return warnings;
+    }
+
+    /** {@code jdk.tls.stapling.responseTimeout}: how long a handshake waits for its fetches. */
+    public Duration responseTimeout() {
+        return Duration.ofMillis(handle.call(Native::engineResponseTimeout));
+    }
+
+    /**
+     * {@code staplekit.stapling.keyStores}: the key stores whose chains the Java agent
+     * registers, each resolved against the properties file it was read from. Unmodifiable.
+     */
+    public List<Path> keyStores() {
+        List<Path> paths = new ArrayList<>();
+        for (String path : handle.call(Native::engineKeyStores)) {
+            paths.add(Path.of(path));
+        }
+        return Collections.unmodifiableList(paths);
+    }
+
+    /**
+     * {@code staplekit.stapling.keyStorePassword}, the password of {@link #keyStores()}: a new
+     * array each call, for the caller to clear.
+     */
+    public Optional<char[]> keyStorePassword() {
+        String password = handle.call(Native::engineKeyStorePassword);
+        return Optional.ofNullable(password).map(String::toCharArray);
     }
 
     /**
@@ -267,6 +295,30 @@ public final class StaplingEngine implements AutoCloseable {
         CertificateReport[] reports = handle.call(engine -> chain.handle().call(parsed ->
                 Native.engineCheck(engine, parsed, millis)));
         return Collections.unmodifiableList(Arrays.asList(reports));
+    }
+
+    /**
+     * Starts a local OCSP responder on {@code address} (an IP address; port 0 = any free port)
+     * answering from this engine's held responses, for TLS stacks that fetch their own staples
+     * (the JDK's: {@code jdk.tls.stapling.responderURI}). Register the chains it should answer
+     * for; others get {@code unauthorized}. Close it when done; it may outlive the engine.
+     *
+     * @throws IOException if the address cannot be bound (in use, not local)
+     * @throws IllegalArgumentException if the address is unresolved
+     * @throws IllegalStateException if this engine is closed
+     */
+    public LocalResponder startResponder(InetSocketAddress address) throws IOException {
+        Objects.requireNonNull(address, "address");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("the responder's address " + address
+                    + " is unresolved: give an IP address");
+        }
+        String host = address.getAddress().getHostAddress();
+        int scope = host.indexOf('%');
+        String ip = scope < 0 ? host : host.substring(0, scope);
+        long responder = handle.call(engine -> Native.responderStart(engine, ip,
+                address.getPort()));
+        return new LocalResponder(responder);
     }
 
     NativeHandle handle() {

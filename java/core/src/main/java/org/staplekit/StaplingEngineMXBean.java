@@ -27,6 +27,18 @@ public interface StaplingEngineMXBean {
     /** {@link EngineStats#certificates()}: each registered certificate, in registration order. */
     List<Certificate> getCertificates();
 
+    /** {@link ResponderStats#answered()}: the local responder's hits. */
+    long getResponderAnswered();
+
+    /** {@link ResponderStats#unauthorized()}: the local responder's misses. */
+    long getResponderUnauthorized();
+
+    /** {@link ResponderStats#malformed()}. */
+    long getResponderMalformed();
+
+    /** {@link ResponderStats#droppedConnections()}. */
+    long getResponderDroppedConnections();
+
     /** {@link StaplingEngine#configurationWarnings()}. */
     List<String> getConfigurationWarnings();
 
