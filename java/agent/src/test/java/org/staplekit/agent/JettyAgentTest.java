@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
 import org.staplekit.bc.JdkClient;
 import org.staplekit.testkit.Pki;
+import org.staplekit.tools.ServerProcess;
 
 /**
  * Jetty 12, configured as its users configure HTTPS, started in a child JVM with
@@ -78,7 +79,7 @@ class JettyAgentTest {
                 "staplekit.stapling.keyStores=" + good.getFileName() + "\n"
                         + "staplekit.stapling.keyStorePassword=" + KeyStores.PASSWORD + "\n");
         try (ServerProcess jetty = ServerProcess.start(JettyServer.class,
-                List.of("-javaagent:" + ServerProcess.agentJar() + "=" + properties),
+                List.of("-javaagent:" + Servers.agentJar() + "=" + properties),
                 good.toString(), KeyStores.PASSWORD)) {
             JdkClient.Result result = Servers.handshake(pki, jetty.port(), "TLSv1.2");
             assertEquals(2, result.stapled(), jetty.log());
@@ -103,7 +104,7 @@ class JettyAgentTest {
     @Test
     void theApplicationStartsWhenTheAgentCannotStaple() throws Exception {
         try (ServerProcess jetty = ServerProcess.start(JettyServer.class, List.of(
-                "-javaagent:" + ServerProcess.agentJar(),
+                "-javaagent:" + Servers.agentJar(),
                 "-Djavax.net.ssl.keyStore=" + good,
                 "-Djavax.net.ssl.keyStorePassword=wrong"), good.toString(), KeyStores.PASSWORD)) {
             JdkClient.Result result = JdkClient.handshake(JdkClient.context(pki.root(), false),

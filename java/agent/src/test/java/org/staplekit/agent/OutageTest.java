@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.staplekit.bc.JdkClient;
 import org.staplekit.testkit.Pki;
+import org.staplekit.tools.ServerProcess;
 
 /**
  * Jetty with the agent when the upstream responder is slow or gone: the first handshake is

@@ -1,5 +1,6 @@
 package org.staplekit.agent;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,15 +8,27 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.staplekit.bc.JdkClient;
 import org.staplekit.testkit.Pki;
+import org.staplekit.tools.ServerProcess;
 
 /** What the server tests share: JVM options and the JDK client that checks staples only. */
 final class Servers {
     private Servers() {}
 
+    /** The agent jar this module built: the test JVM's class path holds it. */
+    static Path agentJar() {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (new File(entry).getName().matches("staplekit-agent-.*\\.jar")) {
+                return Path.of(entry);
+            }
+        }
+        throw new IllegalStateException("no staplekit-agent jar on the class path "
+                + System.getProperty("java.class.path"));
+    }
+
     /** The options a user adds to run a server with the agent and the JVM's key store. */
     static List<String> withAgent(Path keyStore, String... more) {
         List<String> options = new ArrayList<>(List.of(
-                "-javaagent:" + ServerProcess.agentJar(),
+                "-javaagent:" + agentJar(),
                 "-Djavax.net.ssl.keyStore=" + keyStore,
                 "-Djavax.net.ssl.keyStoreType=PKCS12",
                 "-Djavax.net.ssl.keyStorePassword=" + KeyStores.PASSWORD));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.staplekit.bc.JdkClient;
 import org.staplekit.testkit.Pki;
+import org.staplekit.tools.ServerProcess;
 
 /**
  * Tomcat 11 embedded, configured as its users configure HTTPS (SSLHostConfig with a certificate

@@ -1,10 +1,7 @@
 package org.staplekit.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -14,10 +11,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.staplekit.tools.JdkSocketServer;
+import org.staplekit.tools.ServerProcess;
 
 /**
  * The Java agent on a stock JDK server ({@link JdkSocketServer}, each in a child JVM of its own,
@@ -35,7 +31,6 @@ import java.util.regex.Pattern;
  * passes the agent jar as {@code -Dstaplekit.agentJar}.
  */
 public final class AgentBench {
-    private static final Pattern LISTENING = Pattern.compile("listening on (\\d+)");
     private static final String PASSWORD = "changeit";
 
     /** The servers compared. */
@@ -72,11 +67,12 @@ public final class AgentBench {
                 pki.delayResponses(Duration.ofMillis(delayMillis));
                 for (int r = 0; r < repeats; r++) {
                     for (Kind kind : List.of(Kind.AGENT, Kind.JDK_STAPLING)) {
-                        try (Child server = Child.start(options(kind, keyStore, agentJar))) {
+                        try (ServerProcess server = ServerProcess.start(JdkSocketServer.class,
+                                options(kind, keyStore, agentJar))) {
                             BenchClient warm = withoutStatusRequest(pki);
-                            warm.connect(server.port, protocol);
+                            warm.connect(server.port(), protocol);
                             BenchClient.Result result =
-                                    new BenchClient(pki.root()).connect(server.port, protocol);
+                                    new BenchClient(pki.root()).connect(server.port(), protocol);
                             first.computeIfAbsent(kind, k -> new ArrayList<>())
                                     .add(result.handshakeNanos / 1e6);
                             firstStapled.computeIfAbsent(kind, k -> new ArrayList<>())
@@ -90,25 +86,26 @@ public final class AgentBench {
                 pki.delayResponses(Duration.ZERO);
 
                 Map<Kind, List<Double>> perSecond = new EnumMap<>(Kind.class);
-                Map<Kind, Child> servers = new EnumMap<>(Kind.class);
+                Map<Kind, ServerProcess> servers = new EnumMap<>(Kind.class);
                 try {
                     for (Kind kind : Kind.values()) {
-                        servers.put(kind, Child.start(options(kind, keyStore, agentJar)));
+                        servers.put(kind, ServerProcess.start(JdkSocketServer.class,
+                                options(kind, keyStore, agentJar)));
                     }
                     BenchClient client = new BenchClient(pki.root());
                     for (Kind kind : Kind.values()) {
-                        run(client, servers.get(kind).port, protocol, warmupSeconds);
+                        run(client, servers.get(kind).port(), protocol, warmupSeconds);
                     }
                     for (int round = 0; round < rounds; round++) {
                         for (Kind kind : Kind.values()) {
-                            double rate = run(client, servers.get(kind).port, protocol, seconds);
+                            double rate = run(client, servers.get(kind).port(), protocol, seconds);
                             perSecond.computeIfAbsent(kind, k -> new ArrayList<>()).add(rate);
                             System.err.printf("(b) %s, round %d: %.0f handshakes/s%n",
                                     kind.label, round + 1, rate);
                         }
                     }
                 } finally {
-                    servers.values().forEach(Child::close);
+                    servers.values().forEach(ServerProcess::close);
                 }
                 report(repeats, delayMillis, protocol, seconds, rounds, first, firstStapled,
                         perSecond);
@@ -197,63 +194,6 @@ public final class AgentBench {
                 pki.chain().toArray(new Certificate[0]));
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, PASSWORD.toCharArray());
-        }
-    }
-
-    /** A {@link JdkSocketServer} in a child JVM; closing kills it. */
-    private static final class Child implements AutoCloseable {
-        final Process process;
-        final int port;
-
-        private Child(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        static Child start(List<String> options) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("--enable-native-access=ALL-UNNAMED");
-            command.addAll(options);
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(JdkSocketServer.class.getName());
-            Process process = new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            CompletableFuture<Integer> port = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(
-                        process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = lines.readLine()) != null; ) {
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            port.complete(Integer.parseInt(m.group(1)));
-                        }
-                    }
-                    port.completeExceptionally(new IOException("the server exited"));
-                } catch (IOException e) {
-                    port.completeExceptionally(e);
-                }
-            }, "server-output");
-            reader.setDaemon(true);
-            reader.start();
-            try {
-                return new Child(process, port.get(60, TimeUnit.SECONDS));
-            } catch (Exception e) {
-                process.destroyForcibly();
-                throw new IOException("the server did not start: " + String.join(" ", command),
-                        e);
-            }
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

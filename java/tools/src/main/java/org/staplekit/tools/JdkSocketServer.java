@@ -1,4 +1,4 @@
-package org.staplekit.bench;
+package org.staplekit.tools;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 
 /**
- * The plainest stock JDK server, for {@code bench/agent}: the default SSLContext (its key store
+ * The plainest stock JDK server, for the demo and {@code bench/agent}: the default SSLContext (its key store
  * from {@code javax.net.ssl.keyStore}), an {@link SSLServerSocket} on 127.0.0.1, a small HTTP
  * answer per connection. Stapling is whatever the JVM's options say (the agent, the JDK's own
  * properties, or none). Run in a child JVM; prints {@code listening on PORT}.

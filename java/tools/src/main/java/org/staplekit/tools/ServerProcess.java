@@ -1,4 +1,4 @@
-package org.staplekit.agent;
+package org.staplekit.tools;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -18,12 +18,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A server main of the test sources ({@link JettyServer}, {@link TomcatServer}) running in a
- * child JVM of its own, as users run servers: the JDK reads its stapling properties per JVM and
- * per SSLContext, so each configuration needs its own JVM. The child prints
- * {@code listening on PORT} once it serves; closing kills it, on every path.
+ * A server's {@code main} (such as {@link JdkSocketServer}, or the agent tests' Jetty and Tomcat
+ * servers) running in a child JVM of its own, as users run servers: the JDK reads its stapling
+ * properties per JVM and per SSLContext, so each configuration needs its own JVM. The child
+ * prints {@code listening on PORT} once it serves; closing kills it, on every path. Used by the
+ * demo, {@code bench/agent} and the agent's tests.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (\\d+)");
 
     private final Process process;
@@ -36,22 +37,14 @@ final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** The agent jar this module built: the test JVM's class path holds it. */
-    static Path agentJar() {
-        for (String entry : classPath()) {
-            if (new File(entry).getName().matches("staplekit-agent-.*\\.jar")) {
-                return Path.of(entry);
-            }
-        }
-        throw new IllegalStateException("no staplekit-agent jar on the class path "
-                + System.getProperty("java.class.path"));
-    }
-
     /**
-     * Starts {@code main} with {@code jvmArguments} and {@code arguments} on the test's own
+     * Starts {@code main} with {@code jvmArguments} and {@code arguments} on this JVM's own
      * class path and {@code java}, and waits (at most 60 s) for {@code listening on PORT}.
+     *
+     * @throws IllegalStateException if the child exits or stays silent; the message holds what
+     *     it printed
      */
-    static ServerProcess start(Class<?> main, List<String> jvmArguments, String... arguments)
+    public static ServerProcess start(Class<?> main, List<String> jvmArguments, String... arguments)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -95,12 +88,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** The port it serves HTTPS on (127.0.0.1). */
-    int port() {
+    public int port() {
         return port;
     }
 
     /** What it printed so far (stdout and stderr, interleaved by line). */
-    String log() {
+    public String log() {
         return log.toString();
     }
 
