@@ -9,6 +9,7 @@ import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.util.EnumSet;
+import java.util.Set;
 import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -30,15 +31,35 @@ public final class JdkClientContext {
      */
     public static SSLContext trusting(X509Certificate root, boolean checkRevocation)
             throws GeneralSecurityException, IOException {
+        return context(root, checkRevocation
+                ? EnumSet.of(PKIXRevocationChecker.Option.NO_FALLBACK) : null);
+    }
+
+    /**
+     * An {@link SSLContext} trusting {@code root} that verifies the staples it gets and fails on
+     * a REVOKED one, but accepts a handshake without staples (SOFT_FAIL), as browsers do: the
+     * demo's client, which shows what a server staples rather than refusing when it staples
+     * nothing.
+     */
+    public static SSLContext verifyingStaplesIfAny(X509Certificate root)
+            throws GeneralSecurityException, IOException {
+        return context(root, EnumSet.of(PKIXRevocationChecker.Option.NO_FALLBACK,
+                PKIXRevocationChecker.Option.SOFT_FAIL));
+    }
+
+    /** Trusts {@code root}; checks revocation with {@code revocation}'s options unless null. */
+    private static SSLContext context(X509Certificate root,
+            Set<PKIXRevocationChecker.Option> revocation)
+            throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("root", root);
         PKIXBuilderParameters parameters = new PKIXBuilderParameters(trust, new X509CertSelector());
-        parameters.setRevocationEnabled(checkRevocation);
-        if (checkRevocation) {
+        parameters.setRevocationEnabled(revocation != null);
+        if (revocation != null) {
             PKIXRevocationChecker checker =
                     (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
-            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.NO_FALLBACK));
+            checker.setOptions(revocation);
             parameters.addCertPathChecker(checker);
         }
         TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");

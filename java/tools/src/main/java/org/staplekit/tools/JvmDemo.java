@@ -32,7 +32,10 @@ import org.staplekit.testkit.TestPki;
  * Bouncy Castle server stapling through the engine, and the JDK's own client checking
  * revocation on the staples alone (a {@code PKIXRevocationChecker} with NO_FALLBACK), in TLS 1.2
  * with {@code ocsp_multi} and in TLS 1.3, then against a revoked leaf. Prints what each side saw.
- * Needs {@code openssl} on the PATH. Run with {@code gradle demo}.
+ * Then, when {@code -Dstaplekit.agentJar} names the agent jar, {@link AgentDemo}: a stock JDK
+ * server with the JDK's own stapling and with the agent, side by side, through a slow then
+ * stopped upstream responder and a restart. Needs {@code openssl} on the PATH. Run with
+ * {@code gradle demo}.
  */
 public final class JvmDemo {
     private JvmDemo() {}
@@ -56,6 +59,11 @@ public final class JvmDemo {
                 ok &= serve(engine, pki.leafChain(), pki.leafKey(), root, "good leaf", true);
                 ok &= serve(engine, pki.revokedChain(), pki.revokedKey(), root, "revoked leaf",
                         false);
+            }
+            String agentJar = System.getProperty("staplekit.agentJar");
+            if (agentJar != null) {
+                ok &= AgentDemo.run(Path.of(agentJar),
+                        Files.createDirectory(dir.resolve("agent-demo")));
             }
             say(ok ? "demo finished: every step went as expected" : "demo FAILED (see above)");
             if (!ok) {
