@@ -25,7 +25,8 @@ import org.staplekit.tools.ServerProcess;
  * staples only gets the leaf's and the intermediate's responses in TLS 1.2 ({@code ocsp_multi})
  * and TLS 1.3 and refuses a revoked leaf; {@code openssl s_client -status} prints the leaf's
  * staple; {@code curl --cert-status} succeeds for the good leaf, over HTTP/1.1 and HTTP/2, and
- * fails for the revoked one. One server JVM per chain, shared by the tests.
+ * fails for the revoked one. One server JVM per chain, shared by the tests; and a server built
+ * from PEM files, which the agent cannot read, with the embedding API ({@link JdkStapling}).
  */
 @Timeout(180)
 class NettyJdkAgentTest {
@@ -142,6 +143,21 @@ class NettyJdkAgentTest {
             assertEquals(protocol, h2.protocol);
             assertEquals(2, h2.stapled, protocol + ": leaf and intermediate over h2\n"
                     + good.log());
+        }
+    }
+
+    @Test
+    void theEmbeddingApiStaplesForAServerBuiltFromPemFiles() throws Exception {
+        try (ServerProcess server = ServerProcess.start(NettyJdkEmbeddingServer.class, List.of(),
+                pki.pki().leafChain().toString(), pki.pki().leafKey().toString())) {
+            for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+                assertEquals(2, Servers.handshake(pki, server.port(), protocol).stapled(),
+                        protocol + "\n" + server.log());
+            }
+            Peers.Run curl = Peers.curl(root, server.port(), "--http2");
+            assertEquals(0, curl.exitStatus, curl.toString());
+            assertTrue(server.log().contains("2 of 2 certificate(s) with a response to staple"),
+                    server.log());
         }
     }
 }

@@ -53,7 +53,15 @@ public final class NettyJdkServer {
     private NettyJdkServer() {}
 
     public static void main(String[] args) throws Exception {
-        SslContext tls = SslContextBuilder.forServer(keyManagers(args))
+        serve(SslContextBuilder.forServer(keyManagers(args)));
+    }
+
+    /**
+     * Builds {@code tls} with the JDK provider and ALPN ({@code h2}, then {@code http/1.1}),
+     * serves HTTP/1.1 and HTTP/2 on 127.0.0.1 with it and prints {@code listening on PORT}.
+     */
+    static void serve(SslContextBuilder tls) throws Exception {
+        SslContext context = tls
                 .sslProvider(SslProvider.JDK)
                 .applicationProtocolConfig(new ApplicationProtocolConfig(
                         ApplicationProtocolConfig.Protocol.ALPN,
@@ -68,7 +76,7 @@ public final class NettyJdkServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(tls.newHandler(channel.alloc()),
+                        channel.pipeline().addLast(context.newHandler(channel.alloc()),
                                 new Negotiation());
                     }
                 })
