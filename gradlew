@@ -11,6 +11,8 @@ command -v gradle >/dev/null || missing+=(gradle)
 command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v gnutls-cli >/dev/null || missing+=(gnutls-bin)
+# A real peer too (curl --cert-status: the agent's Netty tests).
+command -v curl >/dev/null || missing+=(curl)
 # /usr/sbin is not on every user's PATH; the nginx test runs this binary.
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if ((${#missing[@]})); then
