@@ -116,3 +116,29 @@ fn nothing_is_held_once_the_chain_is_unregistered() {
     engine.unregister(&chain);
     assert_eq!(engine.held_leaf_response(&chain), None);
 }
+
+#[test]
+fn nothing_is_held_out_when_the_configuration_staples_nothing() {
+    let fx = OwnPki::start();
+    for overrides in [
+        ("jdk.tls.server.enableStatusRequestExtension", "false"),
+        ("jdk.tls.server.disableExtensions", "status_request"),
+    ] {
+        let engine = engine(&[overrides]);
+        let chain = fx.leaf_chain(&engine);
+        engine.register(&chain, None);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while engine
+            .stats()
+            .certificates
+            .iter()
+            .any(|c| c.status.is_none())
+        {
+            assert!(Instant::now() < deadline, "{:?}", engine.stats());
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(engine.held_leaf_response(&chain), None, "{overrides:?}");
+        let stats = engine.stats();
+        assert_eq!((stats.hits, stats.misses, stats.staples_served), (0, 0, 0));
+    }
+}

@@ -367,8 +367,15 @@ impl StaplingEngine {
     /// waits, so a TLS stack that must be handed its staple before the handshake starts (such as
     /// Netty's OpenSSL engine) can ask for every connection. `None` when the leaf is not
     /// registered or nothing is held for it; the refresher is on it. Counted as a handshake:
-    /// a hit and a staple served, or a miss.
+    /// a hit and a staple served, or a miss. Also `None`, counting nothing, when the
+    /// configuration staples nothing for `status_request` (as [`StaplingEngine::select`]
+    /// decides: `jdk.tls.server.enableStatusRequestExtension=false`, or `status_request` in
+    /// `jdk.tls.server.disableExtensions`).
     pub fn held_leaf_response(&self, chain: &Chain) -> Option<Arc<[u8]>> {
+        let policy = self.selection_policy();
+        if !policy.server_enabled || policy.status_request_disabled {
+            return None;
+        }
         let counters = &self.shared.counters;
         let id = chain.leaf().id.as_ref();
         let held = match id.map(|id| self.shared.registry.lookup(id, SystemTime::now())) {

@@ -189,7 +189,10 @@ public final class StaplingEngine implements AutoCloseable {
      * {@link #stats} as a handshake: a hit and a staple served, or a miss.
      *
      * @return the DER OCSPResponse, a new array for each call; empty when the chain is not
-     *     registered or nothing is held for its leaf yet (the engine is fetching it)
+     *     registered, when nothing is held for its leaf yet (the engine is fetching it), or
+     *     when the configuration staples nothing for {@code status_request}
+     *     ({@code jdk.tls.server.enableStatusRequestExtension=false}, or
+     *     {@code status_request} in {@code jdk.tls.server.disableExtensions})
      */
     public Optional<byte[]> heldLeafResponse(CertificateChain chain) {
         Objects.requireNonNull(chain, "chain");
