@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.staplekit.StaplingEngine;
 import org.staplekit.testkit.Pki;
+import org.staplekit.tools.CommandPeers;
 import org.staplekit.tools.JdkClientContext;
 import org.staplekit.tools.NettyHttpServer;
 import org.staplekit.tools.NettyStaplingServer;
@@ -117,13 +118,13 @@ class StaplingSslContextTest {
     void opensslSClientShowsGoodAndCurlChecksTheStatusOverHttp1AndHttp2() throws Exception {
         NettyHttpServer server = serve(context(pki.pki().leafChain(), pki.pki().leafKey()));
         waitUntilHeld((StaplingSslContext) closing.get(0));
-        Peers.Run sClient = Peers.sClient(server.port(), pki.pki().root(), "localhost");
+        CommandPeers.Run sClient = CommandPeers.sClient(server.port(), pki.pki().root(), "localhost");
         assertTrue(sClient.output.contains("Cert Status: good"), sClient.toString());
 
-        Peers.Run http1 = Peers.curl(server.port(), pki.pki().root(), false);
+        CommandPeers.Run http1 = CommandPeers.curl(server.port(), pki.pki().root(), false);
         assertEquals(0, http1.status, http1.toString());
         assertTrue(http1.output.contains("hello from staplekit over HTTP/1.1"), http1.toString());
-        Peers.Run http2 = Peers.curl(server.port(), pki.pki().root(), true);
+        CommandPeers.Run http2 = CommandPeers.curl(server.port(), pki.pki().root(), true);
         assertEquals(0, http2.status, http2.toString());
         assertTrue(http2.output.contains("hello from staplekit over HTTP/2"), http2.toString());
     }
@@ -133,10 +134,10 @@ class StaplingSslContextTest {
         StaplingSslContext context = context(pki.pki().revokedChain(), pki.pki().revokedKey());
         NettyHttpServer server = serve(context);
         waitUntilHeld(context);
-        Peers.Run curl = Peers.curl(server.port(), pki.pki().root(), false);
+        CommandPeers.Run curl = CommandPeers.curl(server.port(), pki.pki().root(), false);
         assertNotEquals(0, curl.status, curl.toString());
         assertTrue(curl.output.contains("revocation reason"), curl.toString());
-        Peers.Run sClient = Peers.sClient(server.port(), pki.pki().root(), "localhost");
+        CommandPeers.Run sClient = CommandPeers.sClient(server.port(), pki.pki().root(), "localhost");
         assertTrue(sClient.output.contains("Cert Status: revoked"), sClient.toString());
     }
 
@@ -151,7 +152,7 @@ class StaplingSslContextTest {
             Peers.Jdk seen = Peers.jdk(client, server.port(), "TLSv1.3");
             assertArrayEquals(held, seen.statusResponses.get(0), "handshake " + i);
         }
-        Peers.Run curl = Peers.curl(server.port(), pki.pki().root(), false);
+        CommandPeers.Run curl = CommandPeers.curl(server.port(), pki.pki().root(), false);
         assertEquals(0, curl.status, curl.toString());
     }
 
@@ -203,9 +204,9 @@ class StaplingSslContextTest {
         waitUntilHeld(good);
         waitUntilHeld(revoked);
 
-        Peers.Run toGood = Peers.sClient(server.port(), pki.pki().root(), "good.test");
+        CommandPeers.Run toGood = CommandPeers.sClient(server.port(), pki.pki().root(), "good.test");
         assertTrue(toGood.output.contains("Cert Status: good"), toGood.toString());
-        Peers.Run toRevoked = Peers.sClient(server.port(), pki.pki().root(), "revoked.test");
+        CommandPeers.Run toRevoked = CommandPeers.sClient(server.port(), pki.pki().root(), "revoked.test");
         assertTrue(toRevoked.output.contains("Cert Status: revoked"), toRevoked.toString());
         String goodSerial = good.chain().certificates().get(0).getSerialNumber().toString(16);
         String revokedSerial = revoked.chain().certificates().get(0).getSerialNumber().toString(16);
@@ -220,7 +221,7 @@ class StaplingSslContextTest {
                 SslContextBuilder.forServer(pki.pki().leafChain().toFile(), pki.pki().leafKey().toFile())
                         .sslProvider(SslProvider.OPENSSL_REFCNT), pki.pki().leafChain());
         try (NettyHttpServer server = new NettyHttpServer(context, LOOPBACK, 0)) {
-            Peers.Run sClient = Peers.sClient(server.port(), pki.pki().root(), "localhost");
+            CommandPeers.Run sClient = CommandPeers.sClient(server.port(), pki.pki().root(), "localhost");
             assertTrue(sClient.output.contains("OCSP response: no response sent"), sClient.toString());
             SSLEngine sslEngine = context.newEngine(ByteBufAllocator.DEFAULT);
             assertTrue(sslEngine instanceof ReferenceCountedOpenSslEngine);
