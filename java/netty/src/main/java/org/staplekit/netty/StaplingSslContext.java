@@ -49,7 +49,9 @@ import org.staplekit.StaplingEngine;
  * </pre>
  *
  * <p>OpenSSL staples for {@code status_request} only ({@code status_request_v2} is not
- * supported), and in TLS 1.3 the leaf's response only.
+ * supported), and in TLS 1.3 the leaf's response only. The engine's statistics count each
+ * engine created (a staple served, or a miss), whether or not its client then asks for status:
+ * the response is handed over before the ClientHello is read.
  */
 public final class StaplingSslContext extends DelegatingSslContext implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StaplingSslContext.class.getName());
