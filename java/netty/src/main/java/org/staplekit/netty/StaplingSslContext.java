@@ -116,15 +116,19 @@ public final class StaplingSslContext extends DelegatingSslContext implements Au
             throw new IllegalArgumentException("not a server SslContext on the OpenSSL provider: "
                     + built.getClass().getName() + " (set sslProvider(SslProvider.OPENSSL))");
         }
-        CertificateChain parsed;
+        CertificateChain parsed = null;
         try {
             parsed = engine.parseChain(chain);
+            engine.register(parsed, chainFile);
+            return new StaplingSslContext(built, engine, parsed);
         } catch (InvalidChainException | RuntimeException e) {
+            // Nothing half-built stays behind: the native chain and the OpenSSL context go.
+            if (parsed != null) {
+                parsed.close();
+            }
             ReferenceCountUtil.release(built);
             throw e;
         }
-        engine.register(parsed, chainFile);
-        return new StaplingSslContext(built, engine, parsed);
     }
 
     /** The chain registered with the engine. */
