@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.staplekit.CertificateChain;
+import org.staplekit.CertificateReport;
 import org.staplekit.StaplingEngine;
 import org.staplekit.testkit.Pki;
 import org.staplekit.tools.CommandPeers;
@@ -51,7 +54,7 @@ class StaplingSslContextTest {
 
     private Pki pki;
     private StaplingEngine engine;
-    private final java.util.List<AutoCloseable> closing = new java.util.ArrayList<>();
+    private final List<AutoCloseable> closing = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -116,8 +119,9 @@ class StaplingSslContextTest {
 
     @Test
     void opensslSClientShowsGoodAndCurlChecksTheStatusOverHttp1AndHttp2() throws Exception {
-        NettyHttpServer server = serve(context(pki.pki().leafChain(), pki.pki().leafKey()));
-        waitUntilHeld((StaplingSslContext) closing.get(0));
+        StaplingSslContext context = context(pki.pki().leafChain(), pki.pki().leafKey());
+        NettyHttpServer server = serve(context);
+        waitUntilHeld(context);
         CommandPeers.Run sClient = CommandPeers.sClient(server.port(), pki.pki().root(), "localhost");
         assertTrue(sClient.output.contains("Cert Status: good"), sClient.toString());
 
@@ -165,8 +169,8 @@ class StaplingSslContextTest {
         Path root = Files.copy(pki.pki().root(), directory.resolve("root.pem"),
                 StandardCopyOption.REPLACE_EXISTING);
         try (StaplingEngine fetching = StaplingEngine.builder().build();
-                org.staplekit.CertificateChain parsed = fetching.parseChain(pki.leafChain())) {
-            org.staplekit.CertificateReport leaf =
+                CertificateChain parsed = fetching.parseChain(pki.leafChain())) {
+            CertificateReport leaf =
                     fetching.check(parsed, Duration.ofSeconds(20)).get(0);
             Files.write(directory.resolve("chain.pem.ors"), leaf.response().orElseThrow());
         }
