@@ -7,7 +7,9 @@ use ::jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
 use ::jni::sys::{jint, jlong};
 use ::jni::{Env, EnvUnowned};
 
-use super::convert::{length, new_string_array, optional_bytes, optional_string, strings};
+use super::convert::{
+    length, new_optional_bytes, new_string_array, optional_bytes, optional_string, strings,
+};
 use super::error::{BridgeError, ThrowJava};
 use super::handle::{borrow, free, into_handle};
 use super::java::{new_report, new_staple, selection_code};
@@ -163,6 +165,26 @@ pub extern "system" fn Java_org_staplekit_Native_engineStaple<'local>(
                 Some(staple) => new_staple(env, &staple),
                 None => Ok(JObject::null()),
             }
+        })
+        .resolve::<ThrowJava>()
+}
+
+/// `byte[] engineHeldLeafResponse(long engine, long chain)`: the leaf's held response for a
+/// registered chain, or null when nothing is held. Never fetches nor waits.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_org_staplekit_Native_engineHeldLeafResponse<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    engine: jlong,
+    chain: jlong,
+) -> JObject<'local> {
+    unowned
+        .with_env(|env| -> Result<_, BridgeError> {
+            // SAFETY: NativeResource keeps both handles alive for the call (see `handle`).
+            let handle: &EngineHandle = unsafe { borrow(engine, ENGINE) }?;
+            let chain: &Chain = unsafe { borrow(chain, CHAIN) }?;
+            let held = handle.engine.held_leaf_response(chain);
+            new_optional_bytes(env, held.as_deref())
         })
         .resolve::<ThrowJava>()
 }

@@ -361,6 +361,37 @@ impl StaplingEngine {
         Some(response)
     }
 
+    /// The leaf's held response for a registered chain: exactly what a handshake answering a
+    /// plain `status_request` would staple for it now (verified when taken, strictly before its
+    /// nextUpdate or the end of `jdk.tls.stapling.cacheLifetime`). Never fetches and never
+    /// waits, so a TLS stack that must be handed its staple before the handshake starts (such as
+    /// Netty's OpenSSL engine) can ask for every connection. `None` when the leaf is not
+    /// registered or nothing is held for it; the refresher is on it. Counted as a handshake:
+    /// a hit and a staple served, or a miss. Also `None`, counting nothing, when the
+    /// configuration staples nothing for `status_request` (as [`StaplingEngine::select`]
+    /// decides: `jdk.tls.server.enableStatusRequestExtension=false`, or `status_request` in
+    /// `jdk.tls.server.disableExtensions`).
+    pub fn held_leaf_response(&self, chain: &Chain) -> Option<Arc<[u8]>> {
+        let policy = self.selection_policy();
+        if !policy.server_enabled || policy.status_request_disabled {
+            return None;
+        }
+        let counters = &self.shared.counters;
+        let id = chain.leaf().id.as_ref();
+        let held = match id.map(|id| self.shared.registry.lookup(id, SystemTime::now())) {
+            Some(Lookup::Held(response)) => Some(response.der.clone()),
+            Some(Lookup::Nothing | Lookup::NotRegistered) | None => None,
+        };
+        let Some(der) = held else {
+            Counters::bump(&counters.misses);
+            return None;
+        };
+        Counters::bump(&counters.hits);
+        Counters::bump(&counters.staples_served);
+        self.shared.registry.count_staple(id.into_iter());
+        Some(der)
+    }
+
     /// Asks every certificate's responder now (neither the cache nor the registry is consulted,
     /// but both are filled), waiting at most `wait`, and reports each certificate. For tools and
     /// diagnostics.

@@ -50,6 +50,9 @@ final class Native {
             byte[] statusRequestV2, int protocolVersion, boolean resumed)
             throws MalformedStatusRequestException;
 
+    /** The leaf's held response for a registered chain, or null; never fetches nor waits. */
+    static native byte[] engineHeldLeafResponse(long engine, long chain);
+
     /**
      * Registers a chain: its responses are fetched and renewed in the background, and
      * {@code <chainFile>.ors} is read when {@code chainFile} is not null. Returns at once.

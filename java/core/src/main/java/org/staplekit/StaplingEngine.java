@@ -180,6 +180,28 @@ public final class StaplingEngine implements AutoCloseable {
     }
 
     /**
+     * The leaf's held response for a {@linkplain #register registered} chain: exactly what a
+     * handshake answering a plain {@code status_request} would staple now (verified when
+     * taken, and only before its nextUpdate). For TLS stacks that must be handed the staple
+     * before the handshake starts, such as Netty's OpenSSL engine
+     * ({@code ReferenceCountedOpenSslEngine.setOcspResponse}): it never fetches and never
+     * waits, so it may be called for every connection, on an event loop. Counted in
+     * {@link #stats} as a handshake: a hit and a staple served, or a miss.
+     *
+     * @return the DER OCSPResponse, a new array for each call; empty when the chain is not
+     *     registered, when nothing is held for its leaf yet (the engine is fetching it), or
+     *     when the configuration staples nothing for {@code status_request}
+     *     ({@code jdk.tls.server.enableStatusRequestExtension=false}, or
+     *     {@code status_request} in {@code jdk.tls.server.disableExtensions})
+     */
+    public Optional<byte[]> heldLeafResponse(CertificateChain chain) {
+        Objects.requireNonNull(chain, "chain");
+        byte[] held = handle.call(engine -> chain.handle().call(parsed ->
+                Native.engineHeldLeafResponse(engine, parsed)));
+        return Optional.ofNullable(held);
+    }
+
+    /**
      * Registers a chain the server sends, and returns at once: the engine fetches its
      * certificates' responses now, in the background, and renews each before it goes stale, so
      * its handshakes never wait for a responder (until the first responses arrive they staple

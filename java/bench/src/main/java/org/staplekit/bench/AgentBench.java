@@ -143,7 +143,7 @@ public final class AgentBench {
     }
 
     /** Full handshakes per second against {@code port} for {@code seconds}. */
-    private static double run(BenchClient client, int port, String protocol, int seconds)
+    static double run(BenchClient client, int port, String protocol, int seconds)
             throws IOException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long start = System.nanoTime();

@@ -13,13 +13,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,10 +25,7 @@ import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.staplekit.CertificateChain;
-import org.staplekit.JmxRegistration;
 import org.staplekit.StaplingEngine;
-import org.staplekit.StaplingEngineBuilder;
-import org.staplekit.StaplingException;
 import org.staplekit.bc.StaplingTlsServer;
 
 /**
@@ -153,25 +147,16 @@ public final class BcStaplingServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        Path properties = options.containsKey("--properties")
-                ? Paths.get(options.get("--properties")) : null;
-        StaplingEngine engine = engine(properties);
+        StaplingEngine engine = ServerTool.engine(options);
         Path chainFile = Paths.get(options.get("--cert"));
         CertificateChain chain = engine.parseChain(Pem.certificates(chainFile));
         PrivateKey key = Pem.privateKey(Paths.get(options.get("--key")));
         engine.register(chain, chainFile);
-        String leaf = chain.certificates().get(0).getSubjectX500Principal().getName();
-        // The engine logs what it registered; this says which file, and whether an .ors is used.
-        Path ors = Paths.get(chainFile + ".ors");
-        LOG.log(Level.INFO, "chain file {0}: registered with the engine, {1}", chainFile,
-                Files.exists(ors) ? "with the response file " + ors.getFileName()
-                        : "no " + ors.getFileName() + " beside it");
+        ServerTool.logRegistered(LOG, chainFile);
         InetAddress address = InetAddress.getByName(options.getOrDefault("--bind", "127.0.0.1"));
         BcStaplingServer server = new BcStaplingServer(engine, chain, key, address,
                 Integer.parseInt(options.get("--port")));
-        JmxRegistration mbean = engine.registerMBean(
-                options.getOrDefault("--jmx-name", leaf + "@" + server.port()));
-        LOG.log(Level.INFO, "JMX: the engine''s statistics are the MBean {0}", mbean);
+        ServerTool.registerMBean(LOG, engine, chain, options, server.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
@@ -181,54 +166,12 @@ public final class BcStaplingServer implements AutoCloseable {
             chain.close();
             engine.close();
         }));
-        System.out.println("listening on " + server.port());
-        System.out.flush();
+        ServerTool.ready(server.port());
         server.acceptor.join();
-    }
-
-    /** -D over the file (if given, else over the security properties) over the defaults. */
-    private static StaplingEngine engine(Path properties) throws StaplingException {
-        StaplingEngineBuilder builder = StaplingEngine.builder().jvmSettings();
-        if (properties != null) {
-            builder.propertiesFile(properties);
-        }
-        return builder.build();
     }
 
     /** The options, or null after printing why they are wrong. */
     static Map<String, String> options(String[] args, PrintStream err) {
-        Map<String, String> options = new LinkedHashMap<>();
-        String usage = "usage: BcStaplingServer --cert CHAIN.pem --key KEY.pem --port N"
-                + " [--properties FILE] [--bind ADDRESS] [--jmx-name NAME]";
-        List<String> known = List.of("--cert", "--key", "--port", "--properties", "--bind",
-                "--jmx-name");
-        for (int i = 0; i < args.length; i += 2) {
-            String name = args[i];
-            if (!known.contains(name)) {
-                err.println("unknown option " + name + "\n" + usage);
-                return null;
-            }
-            if (i + 1 >= args.length) {
-                err.println(name + " needs a value\n" + usage);
-                return null;
-            }
-            options.put(name, args[i + 1]);
-        }
-        for (String required : new String[] {"--cert", "--key", "--port"}) {
-            if (!options.containsKey(required)) {
-                err.println("missing " + required + "\n" + usage);
-                return null;
-            }
-        }
-        try {
-            int port = Integer.parseInt(options.get("--port"));
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            err.println("--port " + options.get("--port") + " is not a port number (0 to 65535)");
-            return null;
-        }
-        return options;
+        return ServerTool.options("BcStaplingServer", args, err);
     }
 }

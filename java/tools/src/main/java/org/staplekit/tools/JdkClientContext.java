@@ -36,6 +36,17 @@ public final class JdkClientContext {
     }
 
     /**
+     * An {@link SSLContext} trusting {@code root} whose leaf's status must come from a staple
+     * (NO_FALLBACK, ONLY_END_ENTITY), a REVOKED one failing the handshake: the client for
+     * servers that staple the leaf's response only (OpenSSL's {@code status_request}).
+     */
+    public static SSLContext trustingLeafStaple(X509Certificate root)
+            throws GeneralSecurityException, IOException {
+        return context(root, EnumSet.of(PKIXRevocationChecker.Option.NO_FALLBACK,
+                PKIXRevocationChecker.Option.ONLY_END_ENTITY));
+    }
+
+    /**
      * An {@link SSLContext} trusting {@code root} that verifies the staples it gets and fails on
      * a REVOKED one, but accepts a handshake without staples (SOFT_FAIL), as browsers do: the
      * demo's client, which shows what a server staples rather than refusing when it staples
