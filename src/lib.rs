@@ -67,7 +67,7 @@ pub use chain::{
 };
 pub use config::{
     parse_define, ConfigEntry, ConfigError, ConfigLoader, ConfigWarning, LoadedConfig, Property,
-    RefreshRatio, Secret, StaplingConfig, ValueSource,
+    RefreshRatio, Secret, SharedStoreUrl, StaplingConfig, ValueSource,
 };
 pub use engine::{
     EngineError, RegisteredCertificate, Registration, Staple, StapleForm, StaplingEngine,
@@ -80,7 +80,9 @@ pub use ocsp::{
 };
 pub use report::{CertificateReport, FetchFailure, Outcome, SkipReason};
 pub use stats::{CertificateStats, EngineStats, FetchOutcome, FetchProblem, ResponderStats};
-pub use store::{DirStore, ResponseStore, StoreError, StoredResponse};
+pub use store::{
+    DirStore, ResponseStore, SharedStore, SharedStoreStats, StoreError, StoredResponse,
+};
 pub use tls::{ClientStatusRequest, ExtensionError, ExtensionType, Selection, TlsVersion};
 
 /// Parts that are public only for the project's own tests, benchmarks and fuzz targets. Not a

@@ -15,6 +15,7 @@ use crate::background::{KeepReason, ResponseSource};
 use crate::fetch::TransportKind;
 use crate::ocsp::{CertIdentity, RejectionKind, Status, VerifiedResponse};
 use crate::report::FetchFailure;
+use crate::store::SharedStoreStats;
 
 /// A snapshot of an engine's counters and of its registered certificates.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -32,6 +33,8 @@ pub struct EngineStats {
     pub certificates: Vec<CertificateStats>,
     /// What the local OCSP responder (feature `responder`) answered; all zero without one.
     pub responder: ResponderStats,
+    /// The shared store (`staplekit.stapling.sharedStore`), when there is one.
+    pub shared_store: Option<SharedStoreStats>,
 }
 
 /// What the local OCSP responder answered, counted per request.
@@ -226,6 +229,7 @@ impl Counters {
                 .clone(),
             certificates: Vec::new(),
             responder: self.responder.snapshot(),
+            shared_store: None,
         }
     }
 }

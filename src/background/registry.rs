@@ -390,6 +390,66 @@ impl Registry {
         note
     }
 
+    /// Ends a background refresh of `id` that took `held`, a response another server of the
+    /// fleet fetched (read from the shared store and verified): no fetch is counted, the failures
+    /// are over, the next refresh is planned from it. When it is no longer better than what `id`
+    /// holds (a race), the refresh is postponed by `retry` instead.
+    pub(crate) fn complete_shared(
+        &self,
+        id: &CertIdentity,
+        held: Held,
+        retry: Duration,
+        now: SystemTime,
+    ) -> Option<LogNote> {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        let mut note = None;
+        if let Some(cert) = state.certs.get_mut(id) {
+            cert.in_flight = false;
+            match judge(cert.held.as_ref(), &held.response, now, self.lifetime) {
+                Verdict::Take => {
+                    note = Some(taken_note(&cert.target, &held, cert.held.as_ref()));
+                    cert.next_refresh = self.renewal_of(&held);
+                    cert.held = Some(held);
+                    cert.failures = 0;
+                    cert.last_problem = None;
+                }
+                Verdict::Keep(_) => cert.next_refresh = Some(now + retry),
+            }
+        }
+        drop(state);
+        self.wake.notify_all();
+        note
+    }
+
+    /// Ends a background refresh of `id` without a fetch and without counting a failure: another
+    /// server of the fleet is fetching, so this one looks again after `wait`.
+    pub(crate) fn postpone(&self, id: &CertIdentity, wait: Duration, now: SystemTime) {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        if let Some(cert) = state.certs.get_mut(id) {
+            cert.in_flight = false;
+            cert.next_refresh = Some(now + wait);
+        }
+        drop(state);
+        self.wake.notify_all();
+    }
+
+    /// Whether `id` holds exactly the response `der` (e.g. the one the shared store still has).
+    pub(crate) fn holds(&self, id: &CertIdentity, der: &[u8]) -> bool {
+        let state = self.lock();
+        state
+            .certs
+            .get(id)
+            .and_then(|c| c.held.as_ref())
+            .is_some_and(|h| *h.response.der == *der)
+    }
+
+    /// When the refresher asks next for `id`, if it will.
+    pub(crate) fn next_refresh(&self, id: &CertIdentity) -> Option<SystemTime> {
+        self.lock().certs.get(id)?.next_refresh
+    }
+
     fn record(
         &self,
         cert: &mut Registered,
@@ -579,6 +639,7 @@ fn taken_note(target: &FetchTarget, new: &Held, old: Option<&Held>) -> LogNote {
     let from = match new.source {
         ResponseSource::Fetched => format!("from {}", target.responder_text()),
         ResponseSource::CacheDir => "read back from the cache directory".to_string(),
+        ResponseSource::SharedStore => "from the shared store".to_string(),
         ResponseSource::StaticFile => "from an operator-provided file".to_string(),
     };
     match (&response.status, old.map(|h| &h.response.status)) {

@@ -42,7 +42,7 @@ use crate::ocsp::request::nonce_of;
 use crate::ocsp::{CertIdentity, VerifiedResponse};
 use crate::report::{CertificateReport, FetchFailure, Outcome, SkipReason};
 use crate::stats::{CertificateStats, Counters, EngineStats};
-use crate::store::{DirStore, ResponseStore};
+use crate::store::{DirStore, ResponseStore, SharedStore};
 use crate::tls::{
     self, ClientStatusRequest, ExtensionError, ExtensionType, OcspStatusRequest, Selection,
     SelectionPolicy,
@@ -148,6 +148,7 @@ impl StaplingEngine {
             refresh_timing(&config),
             config.refresh_concurrency,
         );
+        let fleet = open_shared_store(&config);
         let shared = Arc::new(Shared {
             cache: ResponseCache::new(config.cache_size, config.cache_lifetime),
             config,
@@ -156,6 +157,7 @@ impl StaplingEngine {
             counters: Counters::default(),
             flights: Flights::new(),
             store,
+            fleet,
             pool,
             demand_pool,
             nonce_budget,
@@ -277,6 +279,7 @@ impl StaplingEngine {
     pub fn stats(&self) -> EngineStats {
         let mut stats = self.shared.counters.snapshot();
         stats.certificates = self.shared.registry.snapshot(SystemTime::now());
+        stats.shared_store = self.shared.fleet.as_ref().map(|fleet| fleet.stats());
         stats
     }
 
@@ -600,6 +603,24 @@ impl Drop for StaplingEngine {
             // The refresher only waits and hands out work, so it stops at once; fetches still
             // running on the pool finish on their own and their results go nowhere.
             let _ = refresher.join();
+        }
+    }
+}
+
+/// Opens `staplekit.stapling.sharedStore` and checks it answers, so a wrong address or password
+/// is an error logged at start-up. Never fails the engine: without Redis, each server works
+/// alone, and a store that cannot be reached now is tried again later.
+fn open_shared_store(config: &StaplingConfig) -> Option<Arc<SharedStore>> {
+    let url = config.shared_store.as_ref()?;
+    match SharedStore::open(url) {
+        Ok(store) => {
+            // Logs the failure itself (once), naming the property.
+            let _ = store.check();
+            Some(Arc::new(store))
+        }
+        Err(e) => {
+            error!("staplekit.stapling.sharedStore: {e}; this server works alone");
+            None
         }
     }
 }
