@@ -78,7 +78,8 @@ pub struct CertificateStats {
     pub next_update: Option<SystemTime>,
     /// When the refresher asks next (`None`: it will not, e.g. no responder).
     pub next_refresh: Option<SystemTime>,
-    /// When a fetch for it last ended.
+    /// When a fetch for it last ended (or, with a shared store, when it last took the response
+    /// another server of the fleet fetched).
     pub last_fetch: Option<SystemTime>,
     /// What went wrong last (cleared by a response that is taken).
     pub last_problem: Option<FetchProblem>,

@@ -524,6 +524,32 @@ fn requirepass_works_and_a_wrong_password_is_an_error_at_start_up_then_alone() {
     }
     assert!(!right.log().contains("fleet-secret"), "{}", right.log());
 
+    // `staplekit status` takes the fleet's responses and shows the store's state.
+    let status = Command::new(BIN)
+        .arg("status")
+        .arg(&fleet.pem.leaf_chain)
+        .arg("-D")
+        .arg(format!("staplekit.stapling.sharedStore={}", redis.url()))
+        .output()
+        .expect("staplekit status");
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "{text}");
+    assert!(text.contains("source=shared-store"), "{text}");
+    let store_line = text
+        .lines()
+        .find(|l| l.starts_with("shared store "))
+        .unwrap_or_else(|| panic!("no shared store line:\n{text}"));
+    assert!(
+        store_line.contains(&format!(
+            "redis://:(hidden)@127.0.0.1:{}/0: connected, reads ",
+            redis.port
+        )),
+        "{store_line}"
+    );
+    assert!(store_line.contains("refusals 0"), "{store_line}");
+    // The fleet had just fetched: status took that answer and asked nobody.
+    assert!(store_line.contains("leases held 0,"), "{store_line}");
+
     let cache = tempfile::tempdir().unwrap();
     let wrong_url = redis.url_with(Some("not-the-password"));
     let wrong = Serve::start(&fleet.pem, &fleet.defines(&wrong_url, cache.path()));

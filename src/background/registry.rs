@@ -282,8 +282,9 @@ impl Registry {
     }
 
     /// Plans the first fetch of a newly registered certificate: at once, even when it holds a
-    /// response from disk or a file (which is stapled meanwhile, and stays if the fetch fails).
-    /// No responder: never.
+    /// response from disk or a file (which is stapled meanwhile, and stays if the fetch fails);
+    /// when it holds one from the shared store, when that one is due for renewal. No responder:
+    /// never.
     pub(crate) fn schedule_first(&self, id: &CertIdentity, now: SystemTime) {
         let mut state = self.lock();
         let Some(cert) = state.certs.get_mut(id) else {
@@ -292,7 +293,12 @@ impl Registry {
         if cert.target.responder.is_none() || cert.in_flight || cert.next_refresh.is_some() {
             return;
         }
-        cert.next_refresh = Some(now);
+        // A response the fleet fetched is as fresh as the fleet keeps it: renewed when due, so
+        // servers restarting together do not each ask the responder at once.
+        let shared = cert.held.as_ref().filter(|h| {
+            h.source == ResponseSource::SharedStore && h.is_servable(now, self.lifetime)
+        });
+        cert.next_refresh = Some(shared.and_then(|h| self.renewal_of(h)).unwrap_or(now));
         drop(state);
         self.wake.notify_all();
     }
@@ -406,6 +412,9 @@ impl Registry {
         let mut note = None;
         if let Some(cert) = state.certs.get_mut(id) {
             cert.in_flight = false;
+            // The fleet's fetch stands for this server's: whoever waits for a first fetch
+            // (`wait_fetched`) is done.
+            cert.last_fetch = Some(now);
             match judge(cert.held.as_ref(), &held.response, now, self.lifetime) {
                 Verdict::Take => {
                     note = Some(taken_note(&cert.target, &held, cert.held.as_ref()));
@@ -556,16 +565,19 @@ impl Registry {
         held.is_servable(now, self.lifetime).then_some(held.source)
     }
 
-    /// Waits until each of `ids` has had a fetch end (or has no responder, or is no longer
-    /// registered), or until `deadline`. Woken by [`Registry::complete`]; nobody polls.
+    /// Waits until each of `ids` has had a fetch end (or has no responder, holds the fleet's
+    /// response from the shared store, or is no longer registered), or until `deadline`. Woken by [`Registry::complete`]; nobody polls.
     pub(crate) fn wait_fetched(&self, ids: &[CertIdentity], deadline: Instant) {
         let mut state = self.lock();
         loop {
             let settled = ids.iter().all(|id| {
-                state
-                    .certs
-                    .get(id)
-                    .is_none_or(|c| c.last_fetch.is_some() || c.target.responder.is_none())
+                state.certs.get(id).is_none_or(|c| {
+                    c.last_fetch.is_some()
+                        || c.target.responder.is_none()
+                        || c.held
+                            .as_ref()
+                            .is_some_and(|h| h.source == ResponseSource::SharedStore)
+                })
             });
             let left = deadline.saturating_duration_since(Instant::now());
             if settled || state.closed || left.is_zero() {
