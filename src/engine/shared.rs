@@ -180,31 +180,16 @@ impl Shared {
     /// is held, else takes the certificate's lease (fetch) or leaves the fetch to its holder
     /// (look again when the lease ends). Redis failing: fetch alone.
     fn consult_fleet(&self, fleet: &SharedStore, target: &FetchTarget) -> Fleet {
-        if let Some(response) = self.read_fleet_entry(fleet, target) {
-            let now = SystemTime::now();
-            // The entry this server holds already is what is being renewed: fetch. Another one
-            // that would be taken was fetched by the fleet since: take it instead.
-            if !self.registry.holds(&target.id, &response.der)
-                && self.registry.would_take(&target.id, &response, now)
-            {
-                let response = Arc::new(response);
-                let held = Held {
-                    response: response.clone(),
-                    stored_at: now,
-                    source: ResponseSource::SharedStore,
-                };
-                // Kept in cacheDir too, so a restart without Redis staples it.
-                self.keep_local(target, &response, || {
-                    (
-                        (),
-                        self.registry
-                            .complete_shared(&target.id, held, LEASE_POLL_MIN, now),
-                    )
-                });
-                return Fleet::Settled;
-            }
+        if self.take_fleet_entry(fleet, target) {
+            return Fleet::Settled;
         }
         match fleet.take_lease(&target.id, self.lease_time()) {
+            // Another server may have written its answer and given the lease back between the
+            // read above and the lease: look once more before asking the responder.
+            Ok(Lease::Taken) if self.take_fleet_entry(fleet, target) => {
+                fleet.release_lease(&target.id);
+                Fleet::Settled
+            }
             Ok(Lease::Taken) => Fleet::Fetch { leased: true },
             Ok(Lease::Elsewhere(left)) => {
                 // The holder gives the lease back as soon as the answer is shared: look again
@@ -223,6 +208,36 @@ impl Shared {
                 Fleet::Fetch { leased: false }
             }
         }
+    }
+
+    /// Takes the shared store's response for `target` when another server fetched one since
+    /// this one took its own (what is held already is what is being renewed) and the
+    /// keep-last-good rules take it; ends the refresh then. Also kept in cacheDir, so a restart
+    /// without Redis staples it.
+    fn take_fleet_entry(&self, fleet: &SharedStore, target: &FetchTarget) -> bool {
+        let Some(response) = self.read_fleet_entry(fleet, target) else {
+            return false;
+        };
+        let now = SystemTime::now();
+        if self.registry.holds(&target.id, &response.der)
+            || !self.registry.would_take(&target.id, &response, now)
+        {
+            return false;
+        }
+        let response = Arc::new(response);
+        let held = Held {
+            response: response.clone(),
+            stored_at: now,
+            source: ResponseSource::SharedStore,
+        };
+        self.keep_local(target, &response, || {
+            (
+                (),
+                self.registry
+                    .complete_shared(&target.id, held, LEASE_POLL_MIN, now),
+            )
+        });
+        true
     }
 
     /// The shared store's response for `target`, verified; anything that fails verification is
