@@ -38,7 +38,8 @@ fn measure(servers: usize, store: Option<&str>, validity: Duration, periods: u64
     let mut overrides = vec![("staplekit.stapling.retryDelay", "500".to_owned())];
     if let Some(url) = store {
         // A database of its own per run: no entry of an earlier run is found.
-        let db = servers * 2 + 1;
+        // Redis has 16 databases by default: 1 to 4 for 1, 2, 4 and 8 servers.
+        let db = servers.trailing_zeros() + 1;
         overrides.push((
             "staplekit.stapling.sharedStore",
             format!("{}/{db}", url.trim_end_matches('/')),
