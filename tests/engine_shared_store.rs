@@ -1,6 +1,7 @@
 //! Engines sharing a real `redis-server` (`staplekit.stapling.sharedStore`): a REVOKED answer one
 //! engine fetches reaches the other at its next refresh check, without it asking the responder;
-//! Redis unreachable from the start: the engine works alone.
+//! Redis unreachable from the start, silent (accepting and never answering) or spoken to in TLS
+//! while it speaks plain text: the engine works alone.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -149,4 +150,36 @@ fn with_redis_unreachable_from_the_start_an_engine_staples_alone() {
     let store = engine.stats().shared_store.expect("a shared store");
     assert!(!store.connected, "{store:?}");
     assert!(store.errors >= 1, "{store:?}");
+}
+
+#[test]
+fn a_silent_redis_and_a_tls_mismatch_leave_the_engine_stapling_alone() {
+    let fx = OwnPki::start();
+    // Accepts connections and never answers: every command ends at its timeout.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("redis://{}/0", silent.local_addr().unwrap());
+    let _held = thread::spawn(move || {
+        let mut kept = Vec::new();
+        while let Ok((stream, _)) = silent.accept() {
+            kept.push(stream);
+        }
+    });
+    // rediss:// against a plain Redis: the TLS handshake fails.
+    let redis = Redis::start();
+    let tls_url = format!("rediss://127.0.0.1:{}/0", redis.port);
+    for url in [silent_url, tls_url] {
+        let engine = engine(&[("staplekit.stapling.sharedStore", &url)]);
+        let chain = fx.leaf_chain(&engine);
+        let registration = engine.register(&chain, None);
+        let first = engine.wait_for_first_fetches(&registration, Duration::from_secs(10));
+        let leaf = first[0].as_ref().expect("registered");
+        assert_eq!(leaf.status, Some(Status::Good), "{url}: {leaf:?}");
+        assert_eq!(
+            leaf.source,
+            Some(ResponseSource::Fetched),
+            "{url}: {leaf:?}"
+        );
+        let store = engine.stats().shared_store.expect("a shared store");
+        assert!(!store.connected && store.errors >= 1, "{url}: {store:?}");
+    }
 }
