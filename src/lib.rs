@@ -79,10 +79,12 @@ pub use ocsp::{
     RevocationInfo, Signer, Status, VerifiedResponse, VerifyPolicy, MAX_AGE_WITHOUT_NEXT_UPDATE,
 };
 pub use report::{CertificateReport, FetchFailure, Outcome, SkipReason};
-pub use stats::{CertificateStats, EngineStats, FetchOutcome, FetchProblem, ResponderStats};
-pub use store::{
-    DirStore, ResponseStore, SharedStore, SharedStoreStats, StoreError, StoredResponse,
+pub use stats::{
+    CertificateStats, EngineStats, FetchOutcome, FetchProblem, ResponderStats, SharedStoreStats,
 };
+#[cfg(feature = "shared-store")]
+pub use store::SharedStore;
+pub use store::{DirStore, ResponseStore, StoreError, StoredResponse};
 pub use tls::{ClientStatusRequest, ExtensionError, ExtensionType, Selection, TlsVersion};
 
 /// Parts that are public only for the project's own tests, benchmarks and fuzz targets. Not a

@@ -15,7 +15,6 @@ use crate::background::{KeepReason, ResponseSource};
 use crate::fetch::TransportKind;
 use crate::ocsp::{CertIdentity, RejectionKind, Status, VerifiedResponse};
 use crate::report::FetchFailure;
-use crate::store::SharedStoreStats;
 
 /// A snapshot of an engine's counters and of its registered certificates.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,6 +34,28 @@ pub struct EngineStats {
     pub responder: ResponderStats,
     /// The shared store (`staplekit.stapling.sharedStore`), when there is one.
     pub shared_store: Option<SharedStoreStats>,
+}
+
+/// What the shared store (`staplekit.stapling.sharedStore`) has done, for statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SharedStoreStats {
+    /// The store's address, password hidden.
+    pub url: String,
+    /// Whether the last exchange with Redis succeeded.
+    pub connected: bool,
+    /// Entries read (found or not).
+    pub reads: u64,
+    /// Responses written.
+    pub writes: u64,
+    /// Entries read that failed verification (forged, for another certificate, expired,
+    /// garbage, too large) and were not used.
+    pub refusals: u64,
+    /// Fetch leases this server took (it then asked the responder for the fleet).
+    pub leases_held: u64,
+    /// Fetch leases found held by another server (this one waited for its answer).
+    pub leases_elsewhere: u64,
+    /// Exchanges with Redis that failed (down, slow, refusing).
+    pub errors: u64,
 }
 
 /// What the local OCSP responder answered, counted per request.

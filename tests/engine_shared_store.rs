@@ -1,3 +1,4 @@
+#![cfg(feature = "shared-store")]
 //! Engines sharing a real `redis-server` (`staplekit.stapling.sharedStore`): a REVOKED answer one
 //! engine fetches reaches the other at its next refresh check, without it asking the responder;
 //! Redis unreachable from the start, silent (accepting and never answering) or spoken to in TLS

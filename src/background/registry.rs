@@ -400,6 +400,7 @@ impl Registry {
     /// fleet fetched (read from the shared store and verified): no fetch is counted, the failures
     /// are over, the next refresh is planned from it. When it is no longer better than what `id`
     /// holds (a race), the refresh is postponed by `retry` instead.
+    #[cfg(feature = "shared-store")]
     pub(crate) fn complete_shared(
         &self,
         id: &CertIdentity,
@@ -433,6 +434,7 @@ impl Registry {
 
     /// Ends a background refresh of `id` without a fetch and without counting a failure: another
     /// server of the fleet is fetching, so this one looks again after `wait`.
+    #[cfg(feature = "shared-store")]
     pub(crate) fn postpone(&self, id: &CertIdentity, wait: Duration, now: SystemTime) {
         let mut state = self.lock();
         state.in_flight = state.in_flight.saturating_sub(1);
@@ -445,6 +447,7 @@ impl Registry {
     }
 
     /// Whether `id` holds exactly the response `der` (e.g. the one the shared store still has).
+    #[cfg(feature = "shared-store")]
     pub(crate) fn holds(&self, id: &CertIdentity, der: &[u8]) -> bool {
         let state = self.lock();
         state
@@ -455,6 +458,7 @@ impl Registry {
     }
 
     /// When the refresher asks next for `id`, if it will.
+    #[cfg(feature = "shared-store")]
     pub(crate) fn next_refresh(&self, id: &CertIdentity) -> Option<SystemTime> {
         self.lock().certs.get(id)?.next_refresh
     }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::sync::{Arc, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use log::{debug, warn};
 use x509_cert::ext::Extension;
@@ -23,7 +23,7 @@ use crate::ocsp::{covers, verify_response, Expected, Rejection, VerifiedResponse
 use crate::persist::read_response_file;
 use crate::report::FetchFailure;
 use crate::stats::{Counters, FetchOutcome};
-use crate::store::{Lease, ResponseStore, SharedStore, StoreError};
+use crate::store::{ResponseStore, StoreError};
 
 /// What one fetch ends with.
 pub(crate) type FetchResult = Result<Arc<VerifiedResponse>, FetchFailure>;
@@ -44,7 +44,8 @@ pub(crate) struct Shared {
     /// Where the servers of a fleet share responses and fetch leases:
     /// `staplekit.stapling.sharedStore`. Only the refresher and registration use it, never a
     /// handshake.
-    pub fleet: Option<Arc<SharedStore>>,
+    #[cfg(feature = "shared-store")]
+    pub fleet: Option<Arc<crate::store::SharedStore>>,
     /// Background refreshes of registered certificates.
     pub pool: rayon::ThreadPool,
     /// Fetches for handshakes and checks: apart from `pool`, so refreshes never queue behind
@@ -137,12 +138,10 @@ impl Shared {
     pub(super) fn refresh(&self, target: &FetchTarget) {
         #[cfg(test)]
         deliberate::panic_if_asked(target);
-        let leased = match &self.fleet {
-            Some(fleet) => match self.consult_fleet(fleet, target) {
-                Fleet::Settled => return,
-                Fleet::Fetch { leased } => leased.then_some(fleet),
-            },
-            None => None,
+        #[cfg(feature = "shared-store")]
+        let leased = match self.before_fetch(target) {
+            super::fleet::Fleet::Settled => return,
+            super::fleet::Fleet::Fetch { leased } => leased,
         };
         let result = self.fetch_verified(target, &[]);
         match &result {
@@ -155,154 +154,18 @@ impl Shared {
                             .complete_quietly(&target.id, result, SystemTime::now()),
                     )
                 });
-                if let (Some(fleet), Some(next_update)) = (&self.fleet, response.next_update) {
-                    if taken {
-                        self.share(fleet, target, &response.der, next_update);
-                    }
-                }
-                if let Some(fleet) = leased {
-                    fleet.release_lease(&target.id);
-                }
+                #[cfg(feature = "shared-store")]
+                self.after_fetch(target, &response, taken, leased);
+                #[cfg(not(feature = "shared-store"))]
+                let _ = taken;
             }
             Err(_) => {
                 self.registry
                     .complete(&target.id, result, SystemTime::now());
-                // The lease stays until this server's next attempt: the fleet backs off with it
-                // instead of each server asking a failing responder in turn.
-                if let Some(fleet) = leased {
-                    self.extend_lease(fleet, target);
-                }
+                #[cfg(feature = "shared-store")]
+                self.after_failure(target, leased);
             }
         }
-    }
-
-    /// Before a background fetch: takes the shared store's response when it is newer than what
-    /// is held, else takes the certificate's lease (fetch) or leaves the fetch to its holder
-    /// (look again when the lease ends). Redis failing: fetch alone.
-    fn consult_fleet(&self, fleet: &SharedStore, target: &FetchTarget) -> Fleet {
-        if self.take_fleet_entry(fleet, target) {
-            return Fleet::Settled;
-        }
-        match fleet.take_lease(&target.id, self.lease_time()) {
-            // Another server may have written its answer and given the lease back between the
-            // read above and the lease: look once more before asking the responder.
-            Ok(Lease::Taken) if self.take_fleet_entry(fleet, target) => {
-                fleet.release_lease(&target.id);
-                Fleet::Settled
-            }
-            Ok(Lease::Taken) => Fleet::Fetch { leased: true },
-            Ok(Lease::Elsewhere(left)) => {
-                // The holder gives the lease back as soon as the answer is shared: look again
-                // soon rather than when the lease would expire.
-                let wait = left.clamp(LEASE_POLL_MIN, LEASE_POLL_MAX);
-                debug!(
-                    "{}: another server is fetching it; looking again in {} ms",
-                    target.describe(),
-                    wait.as_millis()
-                );
-                self.registry.postpone(&target.id, wait, SystemTime::now());
-                Fleet::Settled
-            }
-            Err(e) => {
-                debug!("{}: fetching alone: {e}", target.describe());
-                Fleet::Fetch { leased: false }
-            }
-        }
-    }
-
-    /// Takes the shared store's response for `target` when another server fetched one since
-    /// this one took its own (what is held already is what is being renewed) and the
-    /// keep-last-good rules take it; ends the refresh then. Also kept in cacheDir, so a restart
-    /// without Redis staples it.
-    fn take_fleet_entry(&self, fleet: &SharedStore, target: &FetchTarget) -> bool {
-        let Some(response) = self.read_fleet_entry(fleet, target) else {
-            return false;
-        };
-        let now = SystemTime::now();
-        if self.registry.holds(&target.id, &response.der)
-            || !self.registry.would_take(&target.id, &response, now)
-        {
-            return false;
-        }
-        let response = Arc::new(response);
-        let held = Held {
-            response: response.clone(),
-            stored_at: now,
-            source: ResponseSource::SharedStore,
-        };
-        self.keep_local(target, &response, || {
-            (
-                (),
-                self.registry
-                    .complete_shared(&target.id, held, LEASE_POLL_MIN, now),
-            )
-        });
-        true
-    }
-
-    /// The shared store's response for `target`, verified; anything that fails verification is
-    /// refused, counted and logged.
-    fn read_fleet_entry(
-        &self,
-        fleet: &SharedStore,
-        target: &FetchTarget,
-    ) -> Option<VerifiedResponse> {
-        let der = match fleet.get(&target.id, self.config.max_response_bytes) {
-            Ok(Some(der)) => der,
-            Ok(None) => return None,
-            Err(e) => {
-                debug!("{}: no shared response: {e}", target.describe());
-                return None;
-            }
-        };
-        match self.verify(target, &der, None) {
-            Ok(response) => Some(response),
-            Err(rejection) => {
-                fleet.refused();
-                warn!(
-                    "refusing the shared store's response for {} ({}): {rejection}; not stapled",
-                    target.describe(),
-                    fleet_key(target)
-                );
-                None
-            }
-        }
-    }
-
-    /// Writes a response this server took to the shared store, for the rest of the fleet.
-    fn share(
-        &self,
-        fleet: &SharedStore,
-        target: &FetchTarget,
-        der: &[u8],
-        next_update: SystemTime,
-    ) {
-        match fleet.save_until(&target.id, der, next_update) {
-            Ok(()) => debug!(
-                "shared {}'s response through {}",
-                target.describe(),
-                fleet.describe()
-            ),
-            Err(e) => debug!("{}: not shared: {e}", target.describe()),
-        }
-    }
-
-    /// Keeps the lease after a failed fetch until this server's next attempt, so the others do
-    /// not ask the failing responder meanwhile.
-    fn extend_lease(&self, fleet: &SharedStore, target: &FetchTarget) {
-        let now = SystemTime::now();
-        let wait = self
-            .registry
-            .next_refresh(&target.id)
-            .and_then(|at| at.duration_since(now).ok())
-            .unwrap_or_default();
-        fleet.extend_lease(&target.id, wait.max(self.lease_time()));
-    }
-
-    /// How long a server may hold a certificate's lease while it fetches: one whole fetch, and a
-    /// margin.
-    fn lease_time(&self) -> Duration {
-        self.config.ocsp_connect_timeout + self.config.ocsp_read_timeout + LEASE_MARGIN
     }
 
     /// Keeps a response fetched for `target` as one step per certificate: judged, written to the
@@ -310,7 +173,7 @@ impl Shared {
     /// stapled), then handed to the registry by `take`. Two fetches ending together would
     /// otherwise write in one order and take in the other, leaving an older GOOD on disk while
     /// memory holds a REVOKED. Logs only once the step is over.
-    fn keep<R>(
+    pub(super) fn keep<R>(
         &self,
         target: &FetchTarget,
         response: &VerifiedResponse,
@@ -330,17 +193,6 @@ impl Shared {
         }
         note.into_iter().for_each(LogNote::emit);
         (taken, would_take)
-    }
-
-    /// [`Shared::keep`] for a response read from the shared store: written to the local store
-    /// only.
-    fn keep_local<R>(
-        &self,
-        target: &FetchTarget,
-        response: &VerifiedResponse,
-        take: impl FnOnce() -> (R, Option<LogNote>),
-    ) -> R {
-        self.keep(target, response, take).0
     }
 
     /// Records a background fetch that panicked as a failure: counted, logged, the certificate no
@@ -391,16 +243,8 @@ impl Shared {
     /// Reads `target`'s response back from the response store and the shared store, verifies
     /// each again and offers it (the registry keeps the better).
     pub(super) fn load_from_store(&self, target: &FetchTarget) {
-        if let Some(fleet) = &self.fleet {
-            if let Some(response) = self.read_fleet_entry(fleet, target) {
-                let held = Held {
-                    response: Arc::new(response),
-                    stored_at: SystemTime::now(),
-                    source: ResponseSource::SharedStore,
-                };
-                self.registry.offer(&target.id, held);
-            }
-        }
+        #[cfg(feature = "shared-store")]
+        self.load_from_fleet(target);
         let Some(store) = &self.store else { return };
         let stored = match store.load(&target.id, self.config.max_response_bytes) {
             Ok(Some(stored)) => stored,
@@ -505,28 +349,6 @@ impl Shared {
                 .static_file_read(&target.id, &file.path, modified);
         }
     }
-}
-
-/// The shortest wait before a server that found a certificate's lease held looks again.
-const LEASE_POLL_MIN: Duration = Duration::from_millis(100);
-
-/// The longest wait before a server that found a certificate's lease held looks again.
-const LEASE_POLL_MAX: Duration = Duration::from_millis(500);
-
-/// What a lease holder may take beyond a fetch's timeouts (verify, write to the stores).
-const LEASE_MARGIN: Duration = Duration::from_secs(1);
-
-/// What consulting the fleet before a background fetch decided.
-enum Fleet {
-    /// Nothing to fetch: the shared response was taken, or another server is fetching.
-    Settled,
-    /// Fetch; `leased`: for the fleet, holding the certificate's lease.
-    Fetch { leased: bool },
-}
-
-/// The shared store's key of `target`'s response, for log lines.
-fn fleet_key(target: &FetchTarget) -> String {
-    crate::store::response_key(&target.id)
 }
 
 /// What writing a response to the store did, logged once the certificate's step is over.

@@ -6,6 +6,7 @@
 //! whatever it hands back is treated as untrusted.
 
 mod dir;
+#[cfg(feature = "shared-store")]
 mod redis;
 
 use std::error::Error;
@@ -14,8 +15,10 @@ use std::time::SystemTime;
 use crate::ocsp::CertIdentity;
 
 pub use dir::DirStore;
+#[cfg(feature = "shared-store")]
+pub use redis::SharedStore;
+#[cfg(feature = "shared-store")]
 pub(crate) use redis::{response_key, Lease};
-pub use redis::{SharedStore, SharedStoreStats};
 
 /// Where verified OCSP responses are kept across restarts, keyed by CertID.
 ///

@@ -16,6 +16,7 @@ use log::{error, info, warn};
 use super::{ResponseStore, StoreError, StoredResponse};
 use crate::config::SharedStoreUrl;
 use crate::ocsp::CertIdentity;
+use crate::stats::SharedStoreStats;
 
 /// The longest a connection, a command or a reply may take.
 pub(crate) const IO_TIMEOUT: Duration = Duration::from_millis(300);
@@ -68,28 +69,6 @@ struct Counters {
     leases_taken: AtomicU64,
     leases_elsewhere: AtomicU64,
     errors: AtomicU64,
-}
-
-/// What the shared store has done, for statistics.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct SharedStoreStats {
-    /// The store's address, password hidden.
-    pub url: String,
-    /// Whether the last exchange with Redis succeeded.
-    pub connected: bool,
-    /// Entries read (found or not).
-    pub reads: u64,
-    /// Responses written.
-    pub writes: u64,
-    /// Entries read that failed verification (forged, for another certificate, expired,
-    /// garbage, too large) and were not used.
-    pub refusals: u64,
-    /// Fetch leases this server took (it then asked the responder for the fleet).
-    pub leases_held: u64,
-    /// Fetch leases found held by another server (this one waited for its answer).
-    pub leases_elsewhere: u64,
-    /// Exchanges with Redis that failed (down, slow, refusing).
-    pub errors: u64,
 }
 
 /// The outcome of asking for a certificate's fetch lease.
