@@ -457,6 +457,13 @@ fn forged_and_foreign_entries_in_redis_are_refused_and_never_stapled() {
         thread::sleep(Duration::from_millis(50));
     };
     drop(first);
+    // A genuine answer about the leaf, signed by its responder, but expired.
+    fleet
+        .fx
+        .responder
+        .set_fault(Fault::NextUpdateInPast)
+        .unwrap();
+    let expired = ocsp_respout(&fleet);
     // Nothing but Redis can answer from now on.
     fleet
         .fx
@@ -465,10 +472,25 @@ fn forged_and_foreign_entries_in_redis_are_refused_and_never_stapled() {
         .unwrap();
 
     let forged = with_signature_bit_flipped(&genuine);
-    let entries: [(&str, Vec<u8>, &str); 3] = [
+    let entries: [(&str, Vec<u8>, &str); 5] = [
         ("forged", forged, "signature"),
-        ("another certificate's", foreign, ""),
-        ("garbage", b"not an OCSP response".to_vec(), ""),
+        // The intermediate's answer, signed for the root: not by the leaf's issuer.
+        (
+            "another certificate's",
+            foreign,
+            "not issued by the certificate's issuer",
+        ),
+        ("expired", expired, "has passed"),
+        (
+            "garbage",
+            b"not an OCSP response".to_vec(),
+            "not a valid DER OCSPResponse",
+        ),
+        (
+            "oversized",
+            vec![0x30; 65537],
+            "larger than staplekit.stapling.maxResponseBytes (65536 bytes)",
+        ),
     ];
     for (what, entry, reason) in entries {
         redis.set(&fleet.leaf_key, &entry);
@@ -487,6 +509,26 @@ fn forged_and_foreign_entries_in_redis_are_refused_and_never_stapled() {
         assert!(refusal.contains(reason), "{refusal}");
         assert!(refusal.contains(&fleet.leaf_key), "{refusal}");
     }
+}
+
+/// The responder's DER answer about the leaf, as `openssl ocsp -respout` writes it (unverified).
+fn ocsp_respout(fleet: &Fleet) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("leaf.ors");
+    let status = Command::new("openssl")
+        .arg("ocsp")
+        .arg("-issuer")
+        .arg(&fleet.pem.intermediate)
+        .arg("-cert")
+        .arg(&fleet.pem.leaf)
+        .args(["-url", &fleet.fx.responder.url(), "-noverify", "-respout"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl ocsp");
+    assert!(status.success(), "openssl ocsp failed");
+    std::fs::read(&out).expect("the answer")
 }
 
 /// `der`, an OCSP response, with the last bit of its signature flipped: what a forger without the

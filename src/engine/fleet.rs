@@ -51,7 +51,7 @@ impl Shared {
     /// At registration: offers the shared store's response, verified.
     pub(super) fn load_from_fleet(&self, target: &FetchTarget) {
         let Some(fleet) = &self.fleet else { return };
-        if let Some(response) = self.read_fleet_entry(fleet, target) {
+        if let Ok(Some(response)) = self.read_fleet_entry(fleet, target) {
             let held = Held {
                 response: Arc::new(response),
                 stored_at: SystemTime::now(),
@@ -65,13 +65,18 @@ impl Shared {
     /// is held, else takes the certificate's lease (fetch) or leaves the fetch to its holder
     /// (look again when the lease ends). Redis failing: fetch alone.
     fn consult_fleet(&self, fleet: &SharedStore, target: &FetchTarget) -> Fleet {
-        if self.take_fleet_entry(fleet, target) {
+        let first = self.take_fleet_entry(fleet, target);
+        if first == Entry::Taken {
             return Fleet::Settled;
         }
         match fleet.take_lease(&target.id, self.lease_time()) {
             // Another server may have written its answer and given the lease back between the
-            // read above and the lease: look once more before asking the responder.
-            Ok(Lease::Taken) if self.take_fleet_entry(fleet, target) => {
+            // read above and the lease: look once more before asking the responder (not after a
+            // refused entry, which this fetch is about to replace: refused and logged once).
+            Ok(Lease::Taken)
+                if first != Entry::Refused
+                    && self.take_fleet_entry(fleet, target) == Entry::Taken =>
+            {
                 fleet.release_lease(&target.id);
                 Fleet::Settled
             }
@@ -99,15 +104,17 @@ impl Shared {
     /// this one took its own (what is held already is what is being renewed) and the
     /// keep-last-good rules take it; ends the refresh then. Also kept in cacheDir, so a restart
     /// without Redis staples it.
-    fn take_fleet_entry(&self, fleet: &SharedStore, target: &FetchTarget) -> bool {
-        let Some(response) = self.read_fleet_entry(fleet, target) else {
-            return false;
+    fn take_fleet_entry(&self, fleet: &SharedStore, target: &FetchTarget) -> Entry {
+        let response = match self.read_fleet_entry(fleet, target) {
+            Ok(Some(response)) => response,
+            Ok(None) => return Entry::NotTaken,
+            Err(Refused) => return Entry::Refused,
         };
         let now = SystemTime::now();
         if self.registry.holds(&target.id, &response.der)
             || !self.registry.would_take(&target.id, &response, now)
         {
-            return false;
+            return Entry::NotTaken;
         }
         let response = Arc::new(response);
         let held = Held {
@@ -122,36 +129,41 @@ impl Shared {
                     .complete_shared(&target.id, held, LEASE_POLL_MIN, now),
             )
         });
-        true
+        Entry::Taken
     }
 
-    /// The shared store's response for `target`, verified; anything that fails verification is
-    /// refused, counted and logged.
+    /// The shared store's response for `target`, verified; `Ok(None)` when there is none (or
+    /// Redis cannot say). Anything that fails verification (or is larger than
+    /// `maxResponseBytes`) is refused, counted and logged.
     fn read_fleet_entry(
         &self,
         fleet: &SharedStore,
         target: &FetchTarget,
-    ) -> Option<VerifiedResponse> {
-        let der = match fleet.get(&target.id, self.config.max_response_bytes) {
+    ) -> Result<Option<VerifiedResponse>, Refused> {
+        let max = self.config.max_response_bytes;
+        let der = match fleet.get(&target.id, max) {
             Ok(Some(der)) => der,
-            Ok(None) => return None,
+            Ok(None) => return Ok(None),
             Err(e) => {
                 debug!("{}: no shared response: {e}", target.describe());
-                return None;
+                return Ok(None);
             }
         };
-        match self.verify(target, &der, None) {
-            Ok(response) => Some(response),
-            Err(rejection) => {
-                fleet.refused();
-                warn!(
-                    "refusing the shared store's response for {} ({}): {rejection}; not stapled",
-                    target.describe(),
-                    fleet_key(target)
-                );
-                None
+        let problem = if der.len() > max {
+            format!("larger than staplekit.stapling.maxResponseBytes ({max} bytes)")
+        } else {
+            match self.verify(target, &der, None) {
+                Ok(response) => return Ok(Some(response)),
+                Err(rejection) => rejection.to_string(),
             }
-        }
+        };
+        fleet.refused();
+        warn!(
+            "refusing the shared store's response for {} ({}): {problem}; not stapled",
+            target.describe(),
+            fleet_key(target)
+        );
+        Err(Refused)
     }
 
     /// Writes a response this server took to the shared store, for the rest of the fleet.
@@ -218,6 +230,21 @@ pub(super) enum Fleet {
     /// Fetch; `leased`: for the fleet, holding the certificate's lease.
     Fetch { leased: bool },
 }
+
+/// What reading the shared store's entry found, before a fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// A response another server fetched since, taken: no fetch.
+    Taken,
+    /// None, or one not taken (the one held already, or older).
+    NotTaken,
+    /// One that failed verification: refused.
+    Refused,
+}
+
+/// An entry of the shared store failed verification (counted and logged already).
+#[derive(Debug)]
+struct Refused;
 
 /// The shared store's key of `target`'s response, for log lines.
 fn fleet_key(target: &FetchTarget) -> String {

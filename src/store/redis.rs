@@ -157,15 +157,14 @@ impl SharedStore {
         Ok(())
     }
 
-    /// `id`'s entry, at most `max_bytes` long (more is an error naming the key). Untrusted.
+    /// `id`'s entry, read bounded: at most `max_bytes` + 1 bytes, so the caller tells an entry
+    /// that is too large (longer than `max_bytes`) from one of the largest size. Untrusted.
     pub(crate) fn get(
         &self,
         id: &CertIdentity,
         max_bytes: usize,
     ) -> Result<Option<Vec<u8>>, StoreError> {
         let key = response_key(id);
-        // One byte more than allowed tells an oversized entry from one of the largest size,
-        // without ever reading more.
         let bytes = self.run("GETRANGE", |con| {
             redis::cmd("GETRANGE")
                 .arg(&key)
@@ -174,14 +173,6 @@ impl SharedStore {
                 .query::<Vec<u8>>(con)
         })?;
         self.counters.reads.fetch_add(1, Ordering::Relaxed);
-        if bytes.len() > max_bytes {
-            self.refused();
-            return Err(StoreError::new(format!(
-                "{key} in the shared store {} is larger than staplekit.stapling.maxResponseBytes \
-                 ({max_bytes} bytes)",
-                self.url
-            )));
-        }
         Ok((!bytes.is_empty()).then_some(bytes))
     }
 
@@ -371,7 +362,16 @@ impl ResponseStore for SharedStore {
         id: &CertIdentity,
         max_bytes: usize,
     ) -> Result<Option<StoredResponse>, StoreError> {
-        Ok(self.get(id, max_bytes)?.map(|der| StoredResponse {
+        let der = self.get(id, max_bytes)?;
+        if der.as_ref().is_some_and(|der| der.len() > max_bytes) {
+            self.refused();
+            return Err(StoreError::new(format!(
+                "{} in {} is larger than {max_bytes} bytes",
+                response_key(id),
+                self.describe()
+            )));
+        }
+        Ok(der.map(|der| StoredResponse {
             der,
             // Redis does not say when; the engine bounds the entry by its nextUpdate.
             stored_at: SystemTime::now(),
