@@ -15,6 +15,8 @@ command -v gnutls-cli >/dev/null || missing+=(gnutls-bin)
 command -v curl >/dev/null || missing+=(curl)
 # /usr/sbin is not on every user's PATH; the nginx test runs this binary.
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+# The shared store's tests start a real Redis (cli/tests/cli_fleet.rs).
+command -v redis-server >/dev/null || missing+=(redis-server)
 if ((${#missing[@]})); then
   echo "gradlew: installing ${missing[*]} with apt-get" >&2
   sudo=()

@@ -67,7 +67,7 @@ pub use chain::{
 };
 pub use config::{
     parse_define, ConfigEntry, ConfigError, ConfigLoader, ConfigWarning, LoadedConfig, Property,
-    RefreshRatio, Secret, StaplingConfig, ValueSource,
+    RefreshRatio, Secret, SharedStoreUrl, StaplingConfig, ValueSource,
 };
 pub use engine::{
     EngineError, RegisteredCertificate, Registration, Staple, StapleForm, StaplingEngine,
@@ -79,7 +79,11 @@ pub use ocsp::{
     RevocationInfo, Signer, Status, VerifiedResponse, VerifyPolicy, MAX_AGE_WITHOUT_NEXT_UPDATE,
 };
 pub use report::{CertificateReport, FetchFailure, Outcome, SkipReason};
-pub use stats::{CertificateStats, EngineStats, FetchOutcome, FetchProblem, ResponderStats};
+pub use stats::{
+    CertificateStats, EngineStats, FetchOutcome, FetchProblem, ResponderStats, SharedStoreStats,
+};
+#[cfg(feature = "shared-store")]
+pub use store::SharedStore;
 pub use store::{DirStore, ResponseStore, StoreError, StoredResponse};
 pub use tls::{ClientStatusRequest, ExtensionError, ExtensionType, Selection, TlsVersion};
 

@@ -32,6 +32,30 @@ pub struct EngineStats {
     pub certificates: Vec<CertificateStats>,
     /// What the local OCSP responder (feature `responder`) answered; all zero without one.
     pub responder: ResponderStats,
+    /// The shared store (`staplekit.stapling.sharedStore`), when there is one.
+    pub shared_store: Option<SharedStoreStats>,
+}
+
+/// What the shared store (`staplekit.stapling.sharedStore`) has done, for statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SharedStoreStats {
+    /// The store's address, password hidden.
+    pub url: String,
+    /// Whether the last exchange with Redis succeeded.
+    pub connected: bool,
+    /// Entries read (found or not).
+    pub reads: u64,
+    /// Responses written.
+    pub writes: u64,
+    /// Entries read that failed verification (forged, for another certificate, expired,
+    /// garbage, too large) and were not used.
+    pub refusals: u64,
+    /// Fetch leases this server took (it then asked the responder for the fleet).
+    pub leases_held: u64,
+    /// Fetch leases found held by another server (this one waited for its answer).
+    pub leases_elsewhere: u64,
+    /// Exchanges with Redis that failed (down, slow, refusing).
+    pub errors: u64,
 }
 
 /// What the local OCSP responder answered, counted per request.
@@ -75,7 +99,8 @@ pub struct CertificateStats {
     pub next_update: Option<SystemTime>,
     /// When the refresher asks next (`None`: it will not, e.g. no responder).
     pub next_refresh: Option<SystemTime>,
-    /// When a fetch for it last ended.
+    /// When a fetch for it last ended (or, with a shared store, when it last took the response
+    /// another server of the fleet fetched).
     pub last_fetch: Option<SystemTime>,
     /// What went wrong last (cleared by a response that is taken).
     pub last_problem: Option<FetchProblem>,
@@ -226,6 +251,7 @@ impl Counters {
                 .clone(),
             certificates: Vec::new(),
             responder: self.responder.snapshot(),
+            shared_store: None,
         }
     }
 }

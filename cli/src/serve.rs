@@ -119,6 +119,7 @@ fn source_text(source: ResponseSource) -> &'static str {
         ResponseSource::Fetched => "fetched from the responder",
         ResponseSource::CacheDir => "kept in staplekit.stapling.cacheDir",
         ResponseSource::StaticFile => "read from <cert>.ors or staplekit.stapling.responseFile",
+        ResponseSource::SharedStore => "kept in staplekit.stapling.sharedStore",
     }
 }
 

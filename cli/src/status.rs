@@ -12,7 +12,7 @@ use staplekit::rfc3339;
 use staplekit::RevocationInfo;
 use staplekit::SkipReason;
 use staplekit::{CertificateStats, FetchOutcome};
-use staplekit::{ResponseSource, StaplingEngine, Status};
+use staplekit::{ResponseSource, SharedStoreStats, StaplingEngine, Status};
 
 use super::registered::{one_fetch_wait, wait_until_settled, CertificateState, Standing};
 use super::{CliError, Settings, StatusArgs};
@@ -103,15 +103,33 @@ pub fn run(settings: &Settings, args: &StatusArgs) -> Result<ExitCode, CliError>
     let text = if args.json {
         serde_json::to_string_pretty(&lines).map_err(|e| CliError::Other(e.to_string()))?
     } else {
-        lines
-            .iter()
-            .map(StatusLine::to_text)
-            .collect::<Vec<_>>()
-            .join("\n")
+        let mut text: Vec<String> = lines.iter().map(StatusLine::to_text).collect();
+        text.extend(engine.stats().shared_store.as_ref().map(shared_store_text));
+        text.join("\n")
     };
     writeln!(std::io::stdout().lock(), "{text}")
         .map_err(|e| CliError::Other(format!("cannot write to stdout: {e}")))?;
     Ok(exit_code(&lines))
+}
+
+/// The shared store's line: `shared store <url>: connected, reads 2, writes 1, ...`.
+fn shared_store_text(store: &SharedStoreStats) -> String {
+    format!(
+        "shared store {}: {}, reads {}, writes {}, refusals {}, leases held {}, leases held \
+         elsewhere {}, errors {}",
+        store.url,
+        if store.connected {
+            "connected"
+        } else {
+            "not connected (working alone)"
+        },
+        store.reads,
+        store.writes,
+        store.refusals,
+        store.leases_held,
+        store.leases_elsewhere,
+        store.errors
+    )
 }
 
 /// 1 when any certificate's stapled response says revoked, else 2 when any certificate that can

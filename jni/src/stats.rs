@@ -45,17 +45,39 @@ pub extern "system" fn Java_org_staplekit_Native_engineStats<'local>(
 
 /// `new EngineStats(long hits, long misses, long staplesServed, String[] fetchOutcomes,
 /// long[] fetchCounts, CertificateStats[] certificates, long responderAnswered,
-/// long responderUnauthorized, long responderMalformed, long responderDroppedConnections)`.
+/// long responderUnauthorized, long responderMalformed, long responderDroppedConnections,
+/// String sharedStoreUrl, boolean sharedStoreConnected, long[] sharedStoreCounts)`: the shared
+/// store's URL null without one, its counts reads, writes, refusals, leases held, leases
+/// elsewhere, errors.
 fn new_engine_stats<'local>(
     env: &mut Env<'local>,
     stats: &EngineStats,
 ) -> Result<JObject<'local>, BridgeError> {
     let (outcomes, counts) = new_counts(env, &stats.fetches)?;
     let certificates = new_certificates(env, &stats.certificates)?;
+    let store = stats.shared_store.as_ref();
+    let store_url = new_optional_string(env, store.map(|s| s.url.as_str()))?;
+    let store_counts: Vec<jlong> = store.map_or_else(Vec::new, |s| {
+        [
+            s.reads,
+            s.writes,
+            s.refusals,
+            s.leases_held,
+            s.leases_elsewhere,
+            s.errors,
+        ]
+        .map(count)
+        .to_vec()
+    });
+    let store_array = JLongArray::new(env, store_counts.len())?;
+    store_array.set_region(env, 0, &store_counts)?;
+    let store_array: JObject = store_array.into();
     let class = env.find_class(jni_str!("org/staplekit/EngineStats"))?;
     Ok(env.new_object(
         &class,
-        jni_sig!("(JJJ[Ljava/lang/String;[J[Lorg/staplekit/CertificateStats;JJJJ)V"),
+        jni_sig!(
+            "(JJJ[Ljava/lang/String;[J[Lorg/staplekit/CertificateStats;JJJJLjava/lang/String;Z[J)V"
+        ),
         &[
             JValue::Long(count(stats.hits)),
             JValue::Long(count(stats.misses)),
@@ -67,6 +89,9 @@ fn new_engine_stats<'local>(
             JValue::Long(count(stats.responder.unauthorized)),
             JValue::Long(count(stats.responder.malformed)),
             JValue::Long(count(stats.responder.dropped_connections)),
+            JValue::Object(&store_url),
+            JValue::Bool(store.is_some_and(|s| s.connected)),
+            JValue::Object(&store_array),
         ],
     )?)
 }

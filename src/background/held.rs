@@ -15,22 +15,27 @@ pub enum ResponseSource {
     CacheDir,
     /// An operator-provided file: `<chain file>.ors` or `staplekit.stapling.responseFile`.
     StaticFile,
+    /// Read from `staplekit.stapling.sharedStore` (and verified): fetched by another server of
+    /// the fleet, or by this one before a restart.
+    SharedStore,
 }
 
 impl ResponseSource {
     /// Every source, in declaration order.
-    pub const ALL: [ResponseSource; 3] = [
+    pub const ALL: [ResponseSource; 4] = [
         ResponseSource::Fetched,
         ResponseSource::CacheDir,
         ResponseSource::StaticFile,
+        ResponseSource::SharedStore,
     ];
 
-    /// `fetched`, `cache-dir` or `static-file`.
+    /// `fetched`, `cache-dir`, `static-file` or `shared-store`.
     pub fn name(self) -> &'static str {
         match self {
             ResponseSource::Fetched => "fetched",
             ResponseSource::CacheDir => "cache-dir",
             ResponseSource::StaticFile => "static-file",
+            ResponseSource::SharedStore => "shared-store",
         }
     }
 }

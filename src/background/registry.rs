@@ -282,8 +282,9 @@ impl Registry {
     }
 
     /// Plans the first fetch of a newly registered certificate: at once, even when it holds a
-    /// response from disk or a file (which is stapled meanwhile, and stays if the fetch fails).
-    /// No responder: never.
+    /// response from disk or a file (which is stapled meanwhile, and stays if the fetch fails);
+    /// when it holds one from the shared store, when that one is due for renewal. No responder:
+    /// never.
     pub(crate) fn schedule_first(&self, id: &CertIdentity, now: SystemTime) {
         let mut state = self.lock();
         let Some(cert) = state.certs.get_mut(id) else {
@@ -292,7 +293,12 @@ impl Registry {
         if cert.target.responder.is_none() || cert.in_flight || cert.next_refresh.is_some() {
             return;
         }
-        cert.next_refresh = Some(now);
+        // A response the fleet fetched is as fresh as the fleet keeps it: renewed when due, so
+        // servers restarting together do not each ask the responder at once.
+        let shared = cert.held.as_ref().filter(|h| {
+            h.source == ResponseSource::SharedStore && h.is_servable(now, self.lifetime)
+        });
+        cert.next_refresh = Some(shared.and_then(|h| self.renewal_of(h)).unwrap_or(now));
         drop(state);
         self.wake.notify_all();
     }
@@ -388,6 +394,73 @@ impl Registry {
         drop(state);
         self.wake.notify_all();
         note
+    }
+
+    /// Ends a background refresh of `id` that took `held`, a response another server of the
+    /// fleet fetched (read from the shared store and verified): no fetch is counted, the failures
+    /// are over, the next refresh is planned from it. When it is no longer better than what `id`
+    /// holds (a race), the refresh is postponed by `retry` instead.
+    #[cfg(feature = "shared-store")]
+    pub(crate) fn complete_shared(
+        &self,
+        id: &CertIdentity,
+        held: Held,
+        retry: Duration,
+        now: SystemTime,
+    ) -> Option<LogNote> {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        let mut note = None;
+        if let Some(cert) = state.certs.get_mut(id) {
+            cert.in_flight = false;
+            // The fleet's fetch stands for this server's: whoever waits for a first fetch
+            // (`wait_fetched`) is done.
+            cert.last_fetch = Some(now);
+            match judge(cert.held.as_ref(), &held.response, now, self.lifetime) {
+                Verdict::Take => {
+                    note = Some(taken_note(&cert.target, &held, cert.held.as_ref()));
+                    cert.next_refresh = self.renewal_of(&held);
+                    cert.held = Some(held);
+                    cert.failures = 0;
+                    cert.last_problem = None;
+                }
+                Verdict::Keep(_) => cert.next_refresh = Some(now + retry),
+            }
+        }
+        drop(state);
+        self.wake.notify_all();
+        note
+    }
+
+    /// Ends a background refresh of `id` without a fetch and without counting a failure: another
+    /// server of the fleet is fetching, so this one looks again after `wait`.
+    #[cfg(feature = "shared-store")]
+    pub(crate) fn postpone(&self, id: &CertIdentity, wait: Duration, now: SystemTime) {
+        let mut state = self.lock();
+        state.in_flight = state.in_flight.saturating_sub(1);
+        if let Some(cert) = state.certs.get_mut(id) {
+            cert.in_flight = false;
+            cert.next_refresh = Some(now + wait);
+        }
+        drop(state);
+        self.wake.notify_all();
+    }
+
+    /// Whether `id` holds exactly the response `der` (e.g. the one the shared store still has).
+    #[cfg(feature = "shared-store")]
+    pub(crate) fn holds(&self, id: &CertIdentity, der: &[u8]) -> bool {
+        let state = self.lock();
+        state
+            .certs
+            .get(id)
+            .and_then(|c| c.held.as_ref())
+            .is_some_and(|h| *h.response.der == *der)
+    }
+
+    /// When the refresher asks next for `id`, if it will.
+    #[cfg(feature = "shared-store")]
+    pub(crate) fn next_refresh(&self, id: &CertIdentity) -> Option<SystemTime> {
+        self.lock().certs.get(id)?.next_refresh
     }
 
     fn record(
@@ -496,16 +569,19 @@ impl Registry {
         held.is_servable(now, self.lifetime).then_some(held.source)
     }
 
-    /// Waits until each of `ids` has had a fetch end (or has no responder, or is no longer
-    /// registered), or until `deadline`. Woken by [`Registry::complete`]; nobody polls.
+    /// Waits until each of `ids` has had a fetch end (or has no responder, holds the fleet's
+    /// response from the shared store, or is no longer registered), or until `deadline`. Woken by [`Registry::complete`]; nobody polls.
     pub(crate) fn wait_fetched(&self, ids: &[CertIdentity], deadline: Instant) {
         let mut state = self.lock();
         loop {
             let settled = ids.iter().all(|id| {
-                state
-                    .certs
-                    .get(id)
-                    .is_none_or(|c| c.last_fetch.is_some() || c.target.responder.is_none())
+                state.certs.get(id).is_none_or(|c| {
+                    c.last_fetch.is_some()
+                        || c.target.responder.is_none()
+                        || c.held
+                            .as_ref()
+                            .is_some_and(|h| h.source == ResponseSource::SharedStore)
+                })
             });
             let left = deadline.saturating_duration_since(Instant::now());
             if settled || state.closed || left.is_zero() {
@@ -579,6 +655,7 @@ fn taken_note(target: &FetchTarget, new: &Held, old: Option<&Held>) -> LogNote {
     let from = match new.source {
         ResponseSource::Fetched => format!("from {}", target.responder_text()),
         ResponseSource::CacheDir => "read back from the cache directory".to_string(),
+        ResponseSource::SharedStore => "from the shared store".to_string(),
         ResponseSource::StaticFile => "from an operator-provided file".to_string(),
     };
     match (&response.status, old.map(|h| &h.response.status)) {

@@ -80,7 +80,8 @@ fn every_property_from_a_file() {
          staplekit.stapling.cacheDir=state\n\
          staplekit.stapling.responseFile=ocsp/leaf.der, /var/ocsp/intermediate.der\n\
          staplekit.stapling.keyStores=server.p12,/etc/tls/server.jks\n\
-         staplekit.stapling.keyStorePassword= changeit\n",
+         staplekit.stapling.keyStorePassword= changeit\n\
+         staplekit.stapling.sharedStore=rediss://staplekit:fleet-pass@cache.internal:6380/3\n",
     );
     let loaded = load(ConfigLoader::new().file(&path));
     assert!(loaded.warnings.is_empty(), "{:?}", warning_texts(&loaded));
@@ -136,10 +137,12 @@ fn every_property_from_a_file() {
     );
     let password = c.key_store_password.as_ref().expect("a password");
     assert_eq!(password.expose(), "changeit");
-    assert!(
-        !format!("{c:?}").contains("changeit"),
-        "Debug shows no secret"
-    );
+    let store = c.shared_store.as_ref().expect("a shared store");
+    assert!(store.is_tls());
+    assert_eq!(store.expose().password(), Some("fleet-pass"));
+    for secret in ["changeit", "fleet-pass"] {
+        assert!(!format!("{c:?}").contains(secret), "Debug shows no secret");
+    }
     for entry in &loaded.entries {
         assert_eq!(
             entry.source,

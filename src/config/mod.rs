@@ -39,6 +39,7 @@ mod properties_macro;
 mod property;
 mod refresh_ratio;
 mod secret;
+mod shared_store_url;
 mod source;
 mod stapling_config;
 mod suggest;
@@ -53,6 +54,7 @@ pub(crate) use properties::defaults;
 pub use properties::{Property, StaplingConfig};
 pub use refresh_ratio::RefreshRatio;
 pub use secret::Secret;
+pub use shared_store_url::SharedStoreUrl;
 pub use source::ValueSource;
 pub use warning::ConfigWarning;
 

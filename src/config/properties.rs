@@ -17,10 +17,11 @@ use crate::config::loader::Resolver;
 use crate::config::properties_macro::properties;
 use crate::config::refresh_ratio::RefreshRatio;
 use crate::config::secret::Secret;
+use crate::config::shared_store_url::SharedStoreUrl;
 use crate::config::syntax::{
     Bounded, CacheLifetime, CacheSize, Count, ExtensionList, Flag, HostPatterns, Millis,
     OcspTimeout, Port, ProxyHost, Ratio, RelativePath, RelativePathList, ResponderUrl,
-    ResponseTimeout, Seconds, SecretText, Syntax,
+    ResponseTimeout, Seconds, SecretText, SharedStoreAddress, Syntax,
 };
 
 properties! {
@@ -321,6 +322,17 @@ properties! {
         default: KEY_STORE_PASSWORD = None,
         syntax: SecretText,
         about: "Password of the key stores in staplekit.stapling.keyStores and of those given to staplekit responder; listed as (hidden)",
+    }
+
+    /// a Redis server the servers of a fleet share verified responses and fetch leases through
+    /// (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS). Default none. Not
+    /// connected to here.
+    shared_store: Option<SharedStoreUrl> {
+        property: SharedStore,
+        key: "staplekit.stapling.sharedStore",
+        default: SHARED_STORE = None,
+        syntax: SharedStoreAddress,
+        about: "Redis URL (redis://[user:password@]host:port[/db], rediss:// for TLS) through which the servers of a fleet share verified responses and fetch each one once; password listed as (hidden); unset = each server alone",
     }
 }
 

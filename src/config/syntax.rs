@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::config::refresh_ratio::RefreshRatio;
 use crate::config::secret::{Secret, HIDDEN};
+use crate::config::shared_store_url::SharedStoreUrl;
 use crate::config::source::ValueSource;
 use crate::config::values::flag::{boolean_or_default, parse_boolean, strict_flag};
 use crate::config::values::list::extension_list;
@@ -473,5 +474,35 @@ impl<U: Unit> Syntax for Bounded<U> {
 
     fn range(&self) -> Option<RangeInclusive<u32>> {
         Some(self.range.clone())
+    }
+}
+
+/// The shared store's Redis URL: empty is unset; a URL that is not `redis://` or `rediss://` is
+/// unset too, with a warning (each server then works alone, as without the property).
+pub(crate) struct SharedStoreAddress;
+
+impl Syntax for SharedStoreAddress {
+    type Value = Option<SharedStoreUrl>;
+
+    fn read(
+        &self,
+        raw: &str,
+        _: &ValueSource,
+        _: &Option<SharedStoreUrl>,
+    ) -> Result<Interpreted<Option<SharedStoreUrl>>, Refusal> {
+        if raw.is_empty() {
+            return Ok(Interpreted::ok(None));
+        }
+        Ok(match SharedStoreUrl::parse(raw) {
+            Ok(url) => Interpreted::ok(Some(url)),
+            Err(problem) => Interpreted::replaced(
+                None,
+                format!("{problem}; no shared store, this server works alone"),
+            ),
+        })
+    }
+
+    fn render(&self, value: &Option<SharedStoreUrl>) -> String {
+        value.as_ref().map_or_else(String::new, ToString::to_string)
     }
 }

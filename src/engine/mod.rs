@@ -11,6 +11,8 @@
 //! does not wait. Handshake-driven fetches run on a pool of their own, so the refresher's fetches
 //! never queue behind them.
 
+#[cfg(feature = "shared-store")]
+mod fleet;
 #[cfg(feature = "responder")]
 mod held_responses;
 pub(crate) mod log_throttle;
@@ -148,6 +150,15 @@ impl StaplingEngine {
             refresh_timing(&config),
             config.refresh_concurrency,
         );
+        #[cfg(feature = "shared-store")]
+        let fleet = open_shared_store(&config);
+        #[cfg(not(feature = "shared-store"))]
+        if config.shared_store.is_some() {
+            warn!(
+                "staplekit.stapling.sharedStore is set, but this build of staplekit has no shared \
+                 store (feature shared-store); this server works alone"
+            );
+        }
         let shared = Arc::new(Shared {
             cache: ResponseCache::new(config.cache_size, config.cache_lifetime),
             config,
@@ -156,6 +167,8 @@ impl StaplingEngine {
             counters: Counters::default(),
             flights: Flights::new(),
             store,
+            #[cfg(feature = "shared-store")]
+            fleet,
             pool,
             demand_pool,
             nonce_budget,
@@ -277,6 +290,10 @@ impl StaplingEngine {
     pub fn stats(&self) -> EngineStats {
         let mut stats = self.shared.counters.snapshot();
         stats.certificates = self.shared.registry.snapshot(SystemTime::now());
+        #[cfg(feature = "shared-store")]
+        {
+            stats.shared_store = self.shared.fleet.as_ref().map(|fleet| fleet.stats());
+        }
         stats
     }
 
@@ -631,6 +648,25 @@ impl Drop for StaplingEngine {
             // The refresher only waits and hands out work, so it stops at once; fetches still
             // running on the pool finish on their own and their results go nowhere.
             let _ = refresher.join();
+        }
+    }
+}
+
+/// Opens `staplekit.stapling.sharedStore` and checks it answers, so a wrong address or password
+/// is an error logged at start-up. Never fails the engine: without Redis, each server works
+/// alone, and a store that cannot be reached now is tried again later.
+#[cfg(feature = "shared-store")]
+fn open_shared_store(config: &StaplingConfig) -> Option<Arc<crate::store::SharedStore>> {
+    let url = config.shared_store.as_ref()?;
+    match crate::store::SharedStore::open(url) {
+        Ok(store) => {
+            // Logs the failure itself (once), naming the property.
+            let _ = store.check();
+            Some(Arc::new(store))
+        }
+        Err(e) => {
+            error!("staplekit.stapling.sharedStore: {e}; this server works alone");
+            None
         }
     }
 }

@@ -41,6 +41,11 @@ pub(crate) struct Shared {
     /// Where responses of registered certificates survive restarts: `staplekit.stapling.cacheDir`
     /// or the store the engine was built with.
     pub store: Option<Arc<dyn ResponseStore>>,
+    /// Where the servers of a fleet share responses and fetch leases:
+    /// `staplekit.stapling.sharedStore`. Only the refresher and registration use it, never a
+    /// handshake.
+    #[cfg(feature = "shared-store")]
+    pub fleet: Option<Arc<crate::store::SharedStore>>,
     /// Background refreshes of registered certificates.
     pub pool: rayon::ThreadPool,
     /// Fetches for handshakes and checks: apart from `pool`, so refreshes never queue behind
@@ -95,7 +100,7 @@ impl Shared {
                     stored_at: now,
                     source: ResponseSource::Fetched,
                 };
-                let verdict = self.keep(target, response, || {
+                let (verdict, _) = self.keep(target, response, || {
                     self.registry.offer_quietly(&target.id, held)
                 });
                 match verdict {
@@ -128,24 +133,38 @@ impl Shared {
     }
 
     /// A background fetch for a registered certificate: the registry records it and plans the next.
+    /// With a shared store, the fleet's answer is taken when it is newer than what is held, and
+    /// the responder is asked only by the server holding the certificate's lease.
     pub(super) fn refresh(&self, target: &FetchTarget) {
         #[cfg(test)]
         deliberate::panic_if_asked(target);
+        #[cfg(feature = "shared-store")]
+        let leased = match self.before_fetch(target) {
+            super::fleet::Fleet::Settled => return,
+            super::fleet::Fleet::Fetch { leased } => leased,
+        };
         let result = self.fetch_verified(target, &[]);
         match &result {
             Ok(response) => {
                 let response = response.clone();
-                self.keep(target, &response, || {
+                let ((), taken) = self.keep(target, &response, || {
                     (
                         (),
                         self.registry
                             .complete_quietly(&target.id, result, SystemTime::now()),
                     )
                 });
+                #[cfg(feature = "shared-store")]
+                self.after_fetch(target, &response, taken, leased);
+                #[cfg(not(feature = "shared-store"))]
+                let _ = taken;
             }
-            Err(_) => self
-                .registry
-                .complete(&target.id, result, SystemTime::now()),
+            Err(_) => {
+                self.registry
+                    .complete(&target.id, result, SystemTime::now());
+                #[cfg(feature = "shared-store")]
+                self.after_failure(target, leased);
+            }
         }
     }
 
@@ -154,28 +173,26 @@ impl Shared {
     /// stapled), then handed to the registry by `take`. Two fetches ending together would
     /// otherwise write in one order and take in the other, leaving an older GOOD on disk while
     /// memory holds a REVOKED. Logs only once the step is over.
-    fn keep<R>(
+    pub(super) fn keep<R>(
         &self,
         target: &FetchTarget,
         response: &VerifiedResponse,
         take: impl FnOnce() -> (R, Option<LogNote>),
-    ) -> R {
+    ) -> (R, bool) {
         let step = self.registry.step_lock(&target.id);
         let guard = step
             .as_deref()
             .map(|step| step.lock().unwrap_or_else(PoisonError::into_inner));
         let now = SystemTime::now();
-        let written = self
-            .registry
-            .would_take(&target.id, response, now)
-            .then(|| self.persist(target, response));
+        let would_take = self.registry.would_take(&target.id, response, now);
+        let written = would_take.then(|| self.persist(target, response));
         let (taken, note) = take();
         drop(guard);
         if let Some(Some(written)) = written {
             written.log(target);
         }
         note.into_iter().for_each(LogNote::emit);
-        taken
+        (taken, would_take)
     }
 
     /// Records a background fetch that panicked as a failure: counted, logged, the certificate no
@@ -223,8 +240,11 @@ impl Shared {
         })
     }
 
-    /// Reads `target`'s response back from the response store, verifies it again and offers it.
+    /// Reads `target`'s response back from the response store and the shared store, verifies
+    /// each again and offers it (the registry keeps the better).
     pub(super) fn load_from_store(&self, target: &FetchTarget) {
+        #[cfg(feature = "shared-store")]
+        self.load_from_fleet(target);
         let Some(store) = &self.store else { return };
         let stored = match store.load(&target.id, self.config.max_response_bytes) {
             Ok(Some(stored)) => stored,

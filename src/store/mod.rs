@@ -6,6 +6,8 @@
 //! whatever it hands back is treated as untrusted.
 
 mod dir;
+#[cfg(feature = "shared-store")]
+mod redis;
 
 use std::error::Error;
 use std::time::SystemTime;
@@ -13,6 +15,10 @@ use std::time::SystemTime;
 use crate::ocsp::CertIdentity;
 
 pub use dir::DirStore;
+#[cfg(feature = "shared-store")]
+pub use redis::SharedStore;
+#[cfg(feature = "shared-store")]
+pub(crate) use redis::{response_key, Lease};
 
 /// Where verified OCSP responses are kept across restarts, keyed by CertID.
 ///
@@ -34,6 +40,18 @@ pub trait ResponseStore: Send + Sync {
     /// Keeps `der`, a response the engine verified, as `id`'s, replacing any other; the response
     /// must survive a crash once this returns.
     fn save(&self, id: &CertIdentity, der: &[u8]) -> Result<(), StoreError>;
+
+    /// [`ResponseStore::save`] for a response valid until `next_update`: a store that can
+    /// forget entries (the shared store) forgets it then. By default, `save`.
+    fn save_until(
+        &self,
+        id: &CertIdentity,
+        der: &[u8],
+        next_update: SystemTime,
+    ) -> Result<(), StoreError> {
+        let _ = next_update;
+        self.save(id, der)
+    }
 
     /// Every CertID a response is kept for, in no particular order.
     fn list(&self) -> Result<Vec<CertIdentity>, StoreError>;

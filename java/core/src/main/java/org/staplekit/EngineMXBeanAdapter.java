@@ -3,6 +3,7 @@ package org.staplekit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,30 @@ final class EngineMXBeanAdapter implements StaplingEngineMXBean {
     @Override
     public long getResponderDroppedConnections() {
         return engine.stats().responder().droppedConnections();
+    }
+
+    @Override
+    public String getSharedStoreUrl() {
+        return engine.stats().sharedStore().map(SharedStoreStats::url).orElse(null);
+    }
+
+    @Override
+    public boolean isSharedStoreConnected() {
+        return engine.stats().sharedStore().map(SharedStoreStats::connected).orElse(false);
+    }
+
+    @Override
+    public Map<String, Long> getSharedStore() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        engine.stats().sharedStore().ifPresent(store -> {
+            counts.put("reads", store.reads());
+            counts.put("writes", store.writes());
+            counts.put("refusals", store.refusals());
+            counts.put("leasesHeld", store.leasesHeld());
+            counts.put("leasesElsewhere", store.leasesElsewhere());
+            counts.put("errors", store.errors());
+        });
+        return counts;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What an engine has done since it started, and the state of each registered certificate: a
@@ -16,12 +17,14 @@ public final class EngineStats {
     private final Map<String, Long> fetches;
     private final List<CertificateStats> certificates;
     private final ResponderStats responder;
+    private final SharedStoreStats sharedStore;
 
-    /** Called by the native library. */
+    /** Called by the native library; {@code sharedStoreUrl} null: no shared store. */
     EngineStats(long hits, long misses, long staplesServed, String[] fetchOutcomes,
             long[] fetchCounts, CertificateStats[] certificates, long responderAnswered,
             long responderUnauthorized, long responderMalformed,
-            long responderDroppedConnections) {
+            long responderDroppedConnections, String sharedStoreUrl, boolean sharedStoreConnected,
+            long[] sharedStoreCounts) {
         this.hits = hits;
         this.misses = misses;
         this.staplesServed = staplesServed;
@@ -29,6 +32,10 @@ public final class EngineStats {
         this.certificates = Collections.unmodifiableList(Arrays.asList(certificates));
         this.responder = new ResponderStats(responderAnswered, responderUnauthorized,
                 responderMalformed, responderDroppedConnections);
+        this.sharedStore = sharedStoreUrl == null ? null
+                : new SharedStoreStats(sharedStoreUrl, sharedStoreConnected, sharedStoreCounts[0],
+                        sharedStoreCounts[1], sharedStoreCounts[2], sharedStoreCounts[3],
+                        sharedStoreCounts[4], sharedStoreCounts[5]);
     }
 
     /** Certificate look-ups of handshakes answered with a response at hand (held or cached). */
@@ -68,10 +75,16 @@ public final class EngineStats {
         return responder;
     }
 
+    /** The shared store ({@code staplekit.stapling.sharedStore}), when the engine has one. */
+    public Optional<SharedStoreStats> sharedStore() {
+        return Optional.ofNullable(sharedStore);
+    }
+
     @Override
     public String toString() {
         return "hits " + hits + ", misses " + misses + ", staples served " + staplesServed
                 + ", fetches " + fetches + ", responder " + responder
+                + (sharedStore == null ? "" : ", shared store " + sharedStore)
                 + ", certificates " + certificates;
     }
 }

@@ -11,7 +11,9 @@ public enum ResponseSource {
     /** Read from {@code staplekit.stapling.cacheDir}, kept across restarts. */
     CACHE_DIR("cache-dir"),
     /** An operator's response file, e.g. {@code <chain file>.ors}. */
-    STATIC_FILE("static-file");
+    STATIC_FILE("static-file"),
+    /** Read from {@code staplekit.stapling.sharedStore}: fetched by another server of the fleet. */
+    SHARED_STORE("shared-store");
 
     private final String wire;
 
@@ -36,6 +38,6 @@ public enum ResponseSource {
             }
         }
         throw new IllegalArgumentException("\"" + wire + "\" is not a response source (fetched,"
-                + " cache-dir or static-file)");
+                + " cache-dir, static-file or shared-store)");
     }
 }

@@ -39,6 +39,18 @@ public interface StaplingEngineMXBean {
     /** {@link ResponderStats#droppedConnections()}. */
     long getResponderDroppedConnections();
 
+    /** {@link SharedStoreStats#url()}, or null without a shared store. */
+    String getSharedStoreUrl();
+
+    /** {@link SharedStoreStats#connected()}; false without a shared store. */
+    boolean isSharedStoreConnected();
+
+    /**
+     * The shared store's counters by name: {@code reads}, {@code writes}, {@code refusals},
+     * {@code leasesHeld}, {@code leasesElsewhere}, {@code errors}; empty without a shared store.
+     */
+    Map<String, Long> getSharedStore();
+
     /** {@link StaplingEngine#configurationWarnings()}. */
     List<String> getConfigurationWarnings();
 
