@@ -99,8 +99,8 @@ fn a_pem_chain_is_answered_good_and_verified_and_still_with_the_upstream_down() 
     let sidecar = Sidecar::start(&[fx.pem.leaf_chain.as_os_str()]);
     let url = sidecar.url();
 
-    // The lines to paste, right after `listening on`.
-    let paste = sidecar.stdout();
+    // The lines to paste, right after `listening on`; the JVM's come last.
+    let paste = sidecar.stdout_once_it_has("-Djdk.tls.stapling.cacheLifetime=");
     for expected in [
         "ssl_stapling on;\n".to_string(),
         "ssl_stapling_verify on;\n".into(),

@@ -84,9 +84,26 @@ impl Sidecar {
         format!("http://{}/", self.addr)
     }
 
-    /// What it printed on stdout after `listening on`.
+    /// What it printed on stdout after `listening on`, so far.
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
+    /// What it printed on stdout after `listening on`, once that contains `text` (the lines
+    /// after `listening on` reach the test's reader thread a moment after it).
+    pub fn stdout_once_it_has(&self, text: &str) -> String {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let stdout = self.stdout();
+            if stdout.contains(text) {
+                return stdout;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} not printed within {START_TIMEOUT:?}:\n{stdout}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
     }
 
     pub fn stderr(&self) -> String {
