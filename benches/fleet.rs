@@ -8,42 +8,38 @@
 //! period is about half of that; requests are counted over `BENCH_PERIODS` periods (default 5)
 //! once every server staples.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use staplekit::{ConfigLoader, StaplingEngine};
 use staplekit_testkit::fixtures::OwnPki;
+use staplekit_testkit::redis_server::RedisServer;
 
 fn main() {
     let validity = Duration::from_secs(env_u64("BENCH_VALIDITY", 4));
     let periods = env_u64("BENCH_PERIODS", 5);
     let period = validity / 2;
-    let redis = Redis::start();
+    let redis = RedisServer::start(None);
     println!("| servers | alone: requests per period | shared store: requests per period |");
     println!("|---|---|---|");
     for servers in [1, 2, 4, 8] {
         let alone = measure(servers, None, validity, periods);
-        let shared = measure(servers, Some(&redis.url()), validity, periods);
+        let shared = measure(servers, Some(&redis), validity, periods);
         println!("| {servers} | {alone:.2} | {shared:.2} |");
     }
     eprintln!("each figure: requests about the leaf over {periods} periods of {period:?}, divided by {periods}");
 }
 
 /// Requests about the leaf per refresh period, `servers` engines sharing `store` (or not).
-fn measure(servers: usize, store: Option<&str>, validity: Duration, periods: u64) -> f64 {
+fn measure(servers: usize, store: Option<&RedisServer>, validity: Duration, periods: u64) -> f64 {
     let fx = OwnPki::start();
     fx.responder.set_validity(Some(validity));
     let mut overrides = vec![("staplekit.stapling.retryDelay", "500".to_owned())];
-    if let Some(url) = store {
+    if let Some(redis) = store {
         // A database of its own per run: no entry of an earlier run is found.
         // Redis has 16 databases by default: 1 to 4 for 1, 2, 4 and 8 servers.
         let db = servers.trailing_zeros() + 1;
-        overrides.push((
-            "staplekit.stapling.sharedStore",
-            format!("{}/{db}", url.trim_end_matches('/')),
-        ));
+        overrides.push(("staplekit.stapling.sharedStore", redis.url_of_db(db)));
     }
     let engines: Vec<StaplingEngine> = (0..servers)
         .map(|_| {
@@ -99,51 +95,4 @@ fn env_u64(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// A `redis-server` child on a free port, killed on drop.
-struct Redis {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Redis {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .arg("--dir")
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start redis-server (Debian's redis-server package)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            thread::sleep(Duration::from_millis(50));
-        }
-        Self {
-            child,
-            port,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

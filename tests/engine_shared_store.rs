@@ -5,60 +5,13 @@
 //! while it speaks plain text: the engine works alone.
 
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use staplekit::{FetchOutcome, ResponseSource, Status};
 use staplekit_testkit::fixtures::*;
+use staplekit_testkit::redis_server::RedisServer;
 use staplekit_testkit::responder::CertState;
-
-/// A `redis-server` child on a free port, killed on drop.
-struct Redis {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Redis {
-    fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .arg("--dir")
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start redis-server (Debian's redis-server package; ./gradlew installs it)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            thread::sleep(Duration::from_millis(50));
-        }
-        Self {
-            child,
-            port,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -72,7 +25,7 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 fn revoked_reaches_the_other_server_at_its_next_refresh_check_without_a_fetch() {
     let fx = OwnPki::start();
     fx.responder.set_validity(Some(Duration::from_secs(4)));
-    let redis = Redis::start();
+    let redis = RedisServer::start(None);
     let overrides = [
         ("staplekit.stapling.sharedStore", redis.url()),
         ("staplekit.stapling.retryDelay", "200".to_owned()),
@@ -166,8 +119,8 @@ fn a_silent_redis_and_a_tls_mismatch_leave_the_engine_stapling_alone() {
         }
     });
     // rediss:// against a plain Redis: the TLS handshake fails.
-    let redis = Redis::start();
-    let tls_url = format!("rediss://127.0.0.1:{}/0", redis.port);
+    let redis = RedisServer::start(None);
+    let tls_url = format!("rediss://127.0.0.1:{}/0", redis.port());
     for url in [silent_url, tls_url] {
         let engine = engine(&[("staplekit.stapling.sharedStore", &url)]);
         let chain = fx.leaf_chain(&engine);

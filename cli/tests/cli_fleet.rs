@@ -4,7 +4,7 @@
 //! killed and restarted; forged entries refused; `requirepass`.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use staplekit::SharedStore;
 use staplekit_testkit::fixtures::{self, OwnPki};
 use staplekit_testkit::pki::PemFiles;
+use staplekit_testkit::redis_server::RedisServer;
 use staplekit_testkit::responder::Fault;
 
 const BIN: &str = env!("CARGO_BIN_EXE_staplekit");
@@ -25,99 +26,28 @@ const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
 /// The responder's validity in these tests: a refresh every 3 s (refreshRatio 0.5).
 const VALIDITY: Duration = Duration::from_secs(6);
 
-/// A `redis-server` child on a free port of 127.0.0.1, killed on drop.
-struct Redis {
-    child: Option<Child>,
-    port: u16,
-    password: Option<String>,
-    dir: tempfile::TempDir,
+/// The test's own connection to `redis` (PING answered), to read and plant entries.
+fn connect(redis: &RedisServer) -> redis::RedisResult<redis::Connection> {
+    let mut con =
+        redis::Client::open(redis.url())?.get_connection_with_timeout(Duration::from_secs(2))?;
+    redis::cmd("PING").query::<String>(&mut con)?;
+    Ok(con)
 }
 
-impl Redis {
-    fn start(password: Option<&str>) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mut redis = Self {
-            child: None,
-            port,
-            password: password.map(str::to_owned),
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        redis.restart();
-        redis
-    }
-
-    /// Starts (again) on the same port, empty.
-    fn restart(&mut self) {
-        let mut command = Command::new("redis-server");
-        command
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .arg("--dir")
-            .arg(self.dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if let Some(password) = &self.password {
-            command.args(["--requirepass", password]);
-        }
-        self.child =
-            Some(command.spawn().expect(
-                "start redis-server (Debian's redis-server package; ./gradlew installs it)",
-            ));
-        let deadline = Instant::now() + START_TIMEOUT;
-        while self.try_connection().is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// The URL servers are given, with the password.
-    fn url(&self) -> String {
-        self.url_with(self.password.as_deref())
-    }
-
-    fn url_with(&self, password: Option<&str>) -> String {
-        match password {
-            Some(password) => format!("redis://:{password}@127.0.0.1:{}/0", self.port),
-            None => format!("redis://127.0.0.1:{}/0", self.port),
-        }
-    }
-
-    fn try_connection(&self) -> redis::RedisResult<redis::Connection> {
-        let mut con =
-            redis::Client::open(self.url())?.get_connection_with_timeout(Duration::from_secs(2))?;
-        redis::cmd("PING").query::<String>(&mut con)?;
-        Ok(con)
-    }
-
-    fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let mut con = self.try_connection().expect("the test reaches redis");
-        redis::cmd("GET").arg(key).query(&mut con).expect("GET")
-    }
-
-    fn set(&self, key: &str, value: &[u8]) {
-        let mut con = self.try_connection().expect("the test reaches redis");
-        redis::cmd("SET")
-            .arg(key)
-            .arg(value)
-            .query::<()>(&mut con)
-            .expect("SET");
-    }
+/// The value of `key` in `redis`.
+fn get(redis: &RedisServer, key: &str) -> Option<Vec<u8>> {
+    let mut con = connect(redis).expect("the test reaches redis");
+    redis::cmd("GET").arg(key).query(&mut con).expect("GET")
 }
 
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.kill();
-    }
+/// Sets `key` to `value` in `redis`.
+fn set(redis: &RedisServer, key: &str, value: &[u8]) {
+    let mut con = connect(redis).expect("the test reaches redis");
+    redis::cmd("SET")
+        .arg(key)
+        .arg(value)
+        .query::<()>(&mut con)
+        .expect("SET");
 }
 
 /// A `staplekit serve` child process on 127.0.0.1:0, killed on drop.
@@ -329,7 +259,7 @@ impl Fleet {
 #[test]
 fn three_servers_ask_once_per_refresh_and_a_fourth_staples_from_the_store_during_an_outage() {
     let fleet = Fleet::start();
-    let redis = Redis::start(None);
+    let redis = RedisServer::start(None);
     let caches: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let servers: Vec<Serve> = caches[..3]
         .iter()
@@ -339,7 +269,7 @@ fn three_servers_ask_once_per_refresh_and_a_fourth_staples_from_the_store_during
         server.wait_for_staple(&fleet.pem.root, "good");
     }
     assert!(
-        redis.get(&fleet.leaf_key).is_some(),
+        get(&redis, &fleet.leaf_key).is_some(),
         "the leaf's response is shared"
     );
 
@@ -398,7 +328,7 @@ fn three_servers_ask_once_per_refresh_and_a_fourth_staples_from_the_store_during
 #[test]
 fn servers_keep_stapling_while_redis_is_down_and_share_again_when_it_is_back() {
     let fleet = Fleet::start();
-    let mut redis = Redis::start(None);
+    let mut redis = RedisServer::start(None);
     let caches: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let servers: Vec<Serve> = caches
         .iter()
@@ -429,7 +359,7 @@ fn servers_keep_stapling_while_redis_is_down_and_share_again_when_it_is_back() {
         server.wait_for_log("is back: responses and fetches are shared again");
     }
     let deadline = Instant::now() + STAPLE_TIMEOUT;
-    while redis.get(&fleet.leaf_key).is_none() {
+    while get(&redis, &fleet.leaf_key).is_none() {
         assert!(Instant::now() < deadline, "nothing shared again");
         thread::sleep(Duration::from_millis(100));
     }
@@ -441,15 +371,15 @@ fn servers_keep_stapling_while_redis_is_down_and_share_again_when_it_is_back() {
 #[test]
 fn forged_and_foreign_entries_in_redis_are_refused_and_never_stapled() {
     let fleet = Fleet::start();
-    let redis = Redis::start(None);
+    let redis = RedisServer::start(None);
     let cache = tempfile::tempdir().unwrap();
     let first = Serve::start(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
     first.wait_for_staple(&fleet.pem.root, "good");
     let deadline = Instant::now() + STAPLE_TIMEOUT;
     let (genuine, foreign) = loop {
         if let (Some(l), Some(i)) = (
-            redis.get(&fleet.leaf_key),
-            redis.get(&fleet.intermediate_key),
+            get(&redis, &fleet.leaf_key),
+            get(&redis, &fleet.intermediate_key),
         ) {
             break (l, i);
         }
@@ -493,7 +423,7 @@ fn forged_and_foreign_entries_in_redis_are_refused_and_never_stapled() {
         ),
     ];
     for (what, entry, reason) in entries {
-        redis.set(&fleet.leaf_key, &entry);
+        set(&redis, &fleet.leaf_key, &entry);
         let cache = tempfile::tempdir().unwrap();
         let server = Serve::start(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
         let text = server.handshake(&fleet.pem.root);
@@ -551,12 +481,12 @@ fn with_signature_bit_flipped(der: &[u8]) -> Vec<u8> {
 #[test]
 fn requirepass_works_and_a_wrong_password_is_an_error_at_start_up_then_alone() {
     let fleet = Fleet::start();
-    let redis = Redis::start(Some("fleet-secret"));
+    let redis = RedisServer::start(Some("fleet-secret"));
     let cache = tempfile::tempdir().unwrap();
     let right = Serve::start(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
     right.wait_for_staple(&fleet.pem.root, "good");
     let deadline = Instant::now() + STAPLE_TIMEOUT;
-    while redis.get(&fleet.leaf_key).is_none() {
+    while get(&redis, &fleet.leaf_key).is_none() {
         assert!(
             Instant::now() < deadline,
             "nothing shared:\n{}",
@@ -584,7 +514,7 @@ fn requirepass_works_and_a_wrong_password_is_an_error_at_start_up_then_alone() {
     assert!(
         store_line.contains(&format!(
             "redis://:(hidden)@127.0.0.1:{}/0: connected, reads ",
-            redis.port
+            redis.port()
         )),
         "{store_line}"
     );
