@@ -3,14 +3,15 @@
 //! certificate per refresh; a server started during an outage staples from the store; Redis
 //! killed and restarted; forged entries refused; `requirepass`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::SocketAddr;
+mod child;
+mod serve;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use serve::{s_client, wait_for_staple, Serve, BIN};
 
 use staplekit::SharedStore;
 use staplekit_testkit::fixtures::{self, OwnPki};
@@ -18,11 +19,7 @@ use staplekit_testkit::pki::PemFiles;
 use staplekit_testkit::redis_server::RedisServer;
 use staplekit_testkit::responder::Fault;
 
-const BIN: &str = env!("CARGO_BIN_EXE_staplekit");
-const START_TIMEOUT: Duration = Duration::from_secs(20);
 const STAPLE_TIMEOUT: Duration = Duration::from_secs(20);
-const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
-const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
 /// The responder's validity in these tests: a refresh every 3 s (refreshRatio 0.5).
 const VALIDITY: Duration = Duration::from_secs(6);
 
@@ -50,158 +47,20 @@ fn set(redis: &RedisServer, key: &str, value: &[u8]) {
         .expect("SET");
 }
 
-/// A `staplekit serve` child process on 127.0.0.1:0, killed on drop.
-struct Serve {
-    child: Child,
-    addr: SocketAddr,
-    stderr: Arc<Mutex<Vec<u8>>>,
+/// `staplekit serve` with the fleet's leaf chain and `-D` for each of `defines`, logging every
+/// crate at info.
+fn start_server(pem: &PemFiles, defines: &[String]) -> Serve {
+    let mut extra = Vec::new();
+    for define in defines {
+        extra.extend(["-D", define.as_str()]);
+    }
+    let mut command = Serve::command(&pem.leaf_chain, &pem.leaf_key, &extra);
+    Serve::spawn(command.env("RUST_LOG", "info"))
 }
 
-impl Serve {
-    fn start(pem: &PemFiles, defines: &[String]) -> Self {
-        let mut command = Command::new(BIN);
-        command
-            .arg("serve")
-            .arg("--cert")
-            .arg(&pem.leaf_chain)
-            .arg("--key")
-            .arg(&pem.leaf_key)
-            .args(["--listen", "127.0.0.1:0"]);
-        for define in defines {
-            command.arg("-D").arg(define);
-        }
-        let mut child = command
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start staplekit serve");
-        let stderr = capture(child.stderr.take().expect("stderr piped"));
-        let stdout = child.stdout.take().expect("stdout piped");
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_else(|_| {
-            panic!(
-                "serve printed nothing; stderr:\n{}",
-                String::from_utf8_lossy(&stderr.lock().unwrap())
-            )
-        });
-        let addr = line
-            .strip_prefix("listening on ")
-            .and_then(|a| a.trim_end().parse().ok())
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Self {
-            child,
-            addr,
-            stderr,
-        }
-    }
-
-    fn log(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
-    }
-
-    /// One `openssl s_client -status` connection's transcript.
-    fn handshake(&self, root: &Path) -> String {
-        let connect = format!("127.0.0.1:{}", self.addr.port());
-        let root = root.to_str().expect("UTF-8 temp path");
-        run_client(
-            "openssl",
-            &[
-                "s_client",
-                "-connect",
-                &connect,
-                "-servername",
-                "localhost",
-                "-CAfile",
-                root,
-                "-ign_eof",
-                "-status",
-            ],
-        )
-    }
-
-    fn wait_for_staple(&self, root: &Path, status: &str) -> String {
-        let deadline = Instant::now() + STAPLE_TIMEOUT;
-        loop {
-            let text = self.handshake(root);
-            if text.contains(&format!("Cert Status: {status}")) {
-                return text;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no {status} staple; last:\n{text}\nserve:\n{}",
-                self.log()
-            );
-            thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_for_log(&self, text: &str) {
-        let deadline = Instant::now() + STAPLE_TIMEOUT;
-        while !self.log().contains(text) {
-            assert!(
-                Instant::now() < deadline,
-                "{text:?} not logged:\n{}",
-                self.log()
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn capture(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let sink = bytes.clone();
-    thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-            sink.lock().unwrap().extend_from_slice(&chunk[..n]);
-        }
-    });
-    bytes
-}
-
-/// Runs a client with an HTTP request on stdin, bounded; its stdout then stderr.
-fn run_client(program: &str, args: &[&str]) -> String {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin piped");
-    thread::spawn(move || {
-        let _ = stdin.write_all(HTTP_REQUEST);
-    });
-    let stdout = capture(child.stdout.take().expect("stdout piped"));
-    let stderr = capture(child.stderr.take().expect("stderr piped"));
-    let deadline = Instant::now() + CLIENT_TIMEOUT;
-    while child.try_wait().expect("wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} did not finish");
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-    thread::sleep(Duration::from_millis(50));
-    let text = String::from_utf8_lossy(&stdout.lock().unwrap()).into_owned()
-        + &String::from_utf8_lossy(&stderr.lock().unwrap());
-    text
+/// One `openssl s_client -status` connection's transcript.
+fn handshake(server: &Serve, root: &Path) -> String {
+    s_client(server, root, &["-status"])
 }
 
 /// A PKI whose responder answers with [`VALIDITY`], its PEM files, and the Redis keys of the
@@ -263,10 +122,10 @@ fn three_servers_ask_once_per_refresh_and_a_fourth_staples_from_the_store_during
     let caches: Vec<tempfile::TempDir> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let servers: Vec<Serve> = caches[..3]
         .iter()
-        .map(|c| Serve::start(&fleet.pem, &fleet.defines(&redis.url(), c.path())))
+        .map(|c| start_server(&fleet.pem, &fleet.defines(&redis.url(), c.path())))
         .collect();
     for server in &servers {
-        server.wait_for_staple(&fleet.pem.root, "good");
+        wait_for_staple(server, &fleet.pem.root, "good", STAPLE_TIMEOUT);
     }
     assert!(
         get(&redis, &fleet.leaf_key).is_some(),
@@ -289,17 +148,17 @@ fn three_servers_ask_once_per_refresh_and_a_fourth_staples_from_the_store_during
         refreshes + 1
     );
     for server in &servers {
-        let log = server.log();
+        let log = server.stderr();
         assert!(
             !log.contains("WARN"),
             "no warning while the fleet shares:\n{log}"
         );
-        server.wait_for_staple(&fleet.pem.root, "good");
+        wait_for_staple(server, &fleet.pem.root, "good", STAPLE_TIMEOUT);
     }
     assert!(
         servers
             .iter()
-            .any(|s| s.log().contains("from the shared store")),
+            .any(|s| s.stderr().contains("from the shared store")),
         "some server took a response another fetched"
     );
 
@@ -309,19 +168,19 @@ fn three_servers_ask_once_per_refresh_and_a_fourth_staples_from_the_store_during
         .responder
         .set_fault(Fault::HttpStatus(503))
         .unwrap();
-    let fourth = Serve::start(&fleet.pem, &fleet.defines(&redis.url(), caches[3].path()));
-    let text = fourth.handshake(&fleet.pem.root);
+    let fourth = start_server(&fleet.pem, &fleet.defines(&redis.url(), caches[3].path()));
+    let text = handshake(&fourth, &fleet.pem.root);
     assert!(
         text.contains("Cert Status: good"),
         "the first handshake staples:\n{text}\n{}",
-        fourth.log()
+        fourth.stderr()
     );
     assert!(
         fourth
-            .log()
+            .stderr()
             .contains("response kept in staplekit.stapling.sharedStore"),
         "{}",
-        fourth.log()
+        fourth.stderr()
     );
 }
 
@@ -332,31 +191,34 @@ fn servers_keep_stapling_while_redis_is_down_and_share_again_when_it_is_back() {
     let caches: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let servers: Vec<Serve> = caches
         .iter()
-        .map(|c| Serve::start(&fleet.pem, &fleet.defines(&redis.url(), c.path())))
+        .map(|c| start_server(&fleet.pem, &fleet.defines(&redis.url(), c.path())))
         .collect();
     for server in &servers {
-        server.wait_for_staple(&fleet.pem.root, "good");
+        wait_for_staple(server, &fleet.pem.root, "good", STAPLE_TIMEOUT);
     }
 
     redis.kill();
     for server in &servers {
-        server.wait_for_log("this server goes on alone");
+        server.wait_for_log("this server goes on alone", STAPLE_TIMEOUT);
     }
     // Two refresh periods alone: each server fetches and staples by itself.
     thread::sleep(VALIDITY);
     for server in &servers {
-        server.wait_for_staple(&fleet.pem.root, "good");
+        wait_for_staple(server, &fleet.pem.root, "good", STAPLE_TIMEOUT);
         assert_eq!(
-            server.log().matches("this server goes on alone").count(),
+            server.stderr().matches("this server goes on alone").count(),
             1,
             "the loss is logged once:\n{}",
-            server.log()
+            server.stderr()
         );
     }
 
     redis.restart();
     for server in &servers {
-        server.wait_for_log("is back: responses and fetches are shared again");
+        server.wait_for_log(
+            "is back: responses and fetches are shared again",
+            STAPLE_TIMEOUT,
+        );
     }
     let deadline = Instant::now() + STAPLE_TIMEOUT;
     while get(&redis, &fleet.leaf_key).is_none() {
@@ -364,7 +226,7 @@ fn servers_keep_stapling_while_redis_is_down_and_share_again_when_it_is_back() {
         thread::sleep(Duration::from_millis(100));
     }
     for server in &servers {
-        server.wait_for_staple(&fleet.pem.root, "good");
+        wait_for_staple(server, &fleet.pem.root, "good", STAPLE_TIMEOUT);
     }
 }
 
@@ -373,8 +235,8 @@ fn forged_and_foreign_entries_in_redis_are_refused_and_never_stapled() {
     let fleet = Fleet::start();
     let redis = RedisServer::start(None);
     let cache = tempfile::tempdir().unwrap();
-    let first = Serve::start(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
-    first.wait_for_staple(&fleet.pem.root, "good");
+    let first = start_server(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
+    wait_for_staple(&first, &fleet.pem.root, "good", STAPLE_TIMEOUT);
     let deadline = Instant::now() + STAPLE_TIMEOUT;
     let (genuine, foreign) = loop {
         if let (Some(l), Some(i)) = (
@@ -425,13 +287,13 @@ fn forged_and_foreign_entries_in_redis_are_refused_and_never_stapled() {
     for (what, entry, reason) in entries {
         set(&redis, &fleet.leaf_key, &entry);
         let cache = tempfile::tempdir().unwrap();
-        let server = Serve::start(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
-        let text = server.handshake(&fleet.pem.root);
+        let server = start_server(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
+        let text = handshake(&server, &fleet.pem.root);
         assert!(
             !text.contains("Cert Status:"),
             "a {what} entry was stapled:\n{text}"
         );
-        let log = server.log();
+        let log = server.stderr();
         let refusal = log
             .lines()
             .find(|l| l.contains("refusing the shared store's response for CN=staplekit test leaf"))
@@ -483,18 +345,22 @@ fn requirepass_works_and_a_wrong_password_is_an_error_at_start_up_then_alone() {
     let fleet = Fleet::start();
     let redis = RedisServer::start(Some("fleet-secret"));
     let cache = tempfile::tempdir().unwrap();
-    let right = Serve::start(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
-    right.wait_for_staple(&fleet.pem.root, "good");
+    let right = start_server(&fleet.pem, &fleet.defines(&redis.url(), cache.path()));
+    wait_for_staple(&right, &fleet.pem.root, "good", STAPLE_TIMEOUT);
     let deadline = Instant::now() + STAPLE_TIMEOUT;
     while get(&redis, &fleet.leaf_key).is_none() {
         assert!(
             Instant::now() < deadline,
             "nothing shared:\n{}",
-            right.log()
+            right.stderr()
         );
         thread::sleep(Duration::from_millis(50));
     }
-    assert!(!right.log().contains("fleet-secret"), "{}", right.log());
+    assert!(
+        !right.stderr().contains("fleet-secret"),
+        "{}",
+        right.stderr()
+    );
 
     // `staplekit status` takes the fleet's responses and shows the store's state.
     let status = Command::new(BIN)
@@ -524,10 +390,10 @@ fn requirepass_works_and_a_wrong_password_is_an_error_at_start_up_then_alone() {
 
     let cache = tempfile::tempdir().unwrap();
     let wrong_url = redis.url_with(Some("not-the-password"));
-    let wrong = Serve::start(&fleet.pem, &fleet.defines(&wrong_url, cache.path()));
+    let wrong = start_server(&fleet.pem, &fleet.defines(&wrong_url, cache.path()));
     let log = {
-        wrong.wait_for_log("this server works alone");
-        wrong.log()
+        wrong.wait_for_log("this server works alone", STAPLE_TIMEOUT);
+        wrong.stderr()
     };
     let line = log
         .lines()
@@ -538,5 +404,5 @@ fn requirepass_works_and_a_wrong_password_is_an_error_at_start_up_then_alone() {
     assert!(line.contains("authentication failed"), "{line}");
     assert!(!log.contains("not-the-password"), "{log}");
     // Alone, it fetches and staples all the same.
-    wrong.wait_for_staple(&fleet.pem.root, "good");
+    wait_for_staple(&wrong, &fleet.pem.root, "good", STAPLE_TIMEOUT);
 }

@@ -3,6 +3,7 @@
 //! stores written by OpenSSL and by the JDK's keytool, a JKS store written by keytool,
 //! directories of them; `staplekit status --responder` against it.
 
+mod child;
 mod sidecar;
 
 use std::ffi::OsStr;

@@ -2,14 +2,18 @@
 //! the staple) and GnuTLS's `gnutls-cli` (which verifies it), with OCSP answered by OpenSSL's own
 //! responder or the project's.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod child;
+mod serve;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::{Command, ExitStatus};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use child::{run_client, CLIENT_TIMEOUT, HTTP_REQUEST};
+use serve::{s_client, wait_for_staple, Serve, BIN};
 
 use staplekit::internal::ResponseDir;
 use staplekit_testkit::fixtures;
@@ -18,155 +22,8 @@ use staplekit_testkit::openssl::run_bounded;
 use staplekit_testkit::pki::{TestPki, TestPkiOptions};
 use staplekit_testkit::responder::CertState;
 
-const BIN: &str = env!("CARGO_BIN_EXE_staplekit");
-/// How long `serve` may take to print `listening on`.
-const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long the first fetches may take before a handshake staples.
 const STAPLE_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long one client run may take.
-const CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
-const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
-
-/// A `staplekit serve` child process on 127.0.0.1:0, killed on drop.
-struct Serve {
-    child: Child,
-    addr: SocketAddr,
-    stderr: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Serve {
-    fn start(chain: &Path, key: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
-            .arg("serve")
-            .arg("--cert")
-            .arg(chain)
-            .arg("--key")
-            .arg(key)
-            .args(["--listen", "127.0.0.1:0"])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start staplekit serve");
-        let stderr = capture(child.stderr.take().expect("stderr piped"));
-        let stdout = child.stdout.take().expect("stdout piped");
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let mut serve = Self {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            stderr,
-        };
-        let line = rx.recv_timeout(START_TIMEOUT).unwrap_or_else(|_| {
-            panic!(
-                "serve printed nothing within {START_TIMEOUT:?}; stderr:\n{}",
-                serve.stderr()
-            )
-        });
-        let addr = line
-            .strip_prefix("listening on ")
-            .and_then(|a| a.trim_end().parse().ok())
-            .unwrap_or_else(|| {
-                panic!(
-                    "unexpected first line {line:?}; stderr:\n{}",
-                    serve.stderr()
-                )
-            });
-        serve.addr = addr;
-        serve
-    }
-
-    fn port(&self) -> u16 {
-        self.addr.port()
-    }
-
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-fn capture(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let sink = bytes.clone();
-    thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-            sink.lock().unwrap().extend_from_slice(&chunk[..n]);
-        }
-    });
-    bytes
-}
-
-/// Runs a client with `input` on stdin (then closed), killing it after [`CLIENT_TIMEOUT`].
-/// Returns its status and its stdout followed by its stderr.
-fn run_client(program: &str, args: &[&str], input: &[u8]) -> (ExitStatus, String) {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin piped");
-    let input = input.to_vec();
-    thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let stdout = capture(child.stdout.take().expect("stdout piped"));
-    let stderr = capture(child.stderr.take().expect("stderr piped"));
-    let deadline = Instant::now() + CLIENT_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the client") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{program} {args:?} did not finish within {CLIENT_TIMEOUT:?}:\n{}{}",
-                String::from_utf8_lossy(&stdout.lock().unwrap()),
-                String::from_utf8_lossy(&stderr.lock().unwrap())
-            );
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    // The capture threads end with the pipes; give them a moment.
-    thread::sleep(Duration::from_millis(50));
-    let text = String::from_utf8_lossy(&stdout.lock().unwrap()).into_owned()
-        + &String::from_utf8_lossy(&stderr.lock().unwrap());
-    (status, text)
-}
-
-fn s_client(serve: &Serve, root: &Path, extra: &[&str]) -> String {
-    let connect = format!("127.0.0.1:{}", serve.port());
-    let root = root.to_str().expect("UTF-8 temp path");
-    let mut args = vec![
-        "s_client",
-        "-connect",
-        &connect,
-        "-servername",
-        "localhost",
-        "-CAfile",
-        root,
-        "-ign_eof",
-    ];
-    args.extend_from_slice(extra);
-    let (_, text) = run_client("openssl", &args, HTTP_REQUEST);
-    text
-}
 
 fn gnutls_cli(serve: &Serve, root: &Path, extra: &[&str]) -> (ExitStatus, String) {
     let port = serve.port().to_string();
@@ -175,25 +32,6 @@ fn gnutls_cli(serve: &Serve, root: &Path, extra: &[&str]) -> (ExitStatus, String
     args.extend_from_slice(extra);
     args.push("localhost");
     run_client("gnutls-cli", &args, HTTP_REQUEST)
-}
-
-/// Connects with `s_client -status` until the staple says `Cert Status: {status}` (the chain is
-/// fetched in the background after `listening on`), within [`STAPLE_TIMEOUT`]; returns that
-/// connection's transcript.
-fn wait_for_staple(serve: &Serve, root: &Path, status: &str) -> String {
-    let deadline = Instant::now() + STAPLE_TIMEOUT;
-    loop {
-        let text = s_client(serve, root, &["-status"]);
-        if text.contains(&format!("Cert Status: {status}")) {
-            return text;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no {status} staple within {STAPLE_TIMEOUT:?}; last connection:\n{text}\nserve:\n{}",
-            serve.stderr()
-        );
-        thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// Runs `staplekit ARGS` to completion (bounded), for commands that must fail at once.
@@ -218,7 +56,7 @@ fn assert_one_line_error(output: &std::process::Output, parts: &[&str]) {
 fn openssl_s_client_gets_the_good_leaf_staple_with_tls12_and_tls13() {
     let fx = OpensslPki::start();
     let serve = Serve::start(&fx.pem.leaf_chain, &fx.pem.leaf_key, &[]);
-    wait_for_staple(&serve, &fx.pem.root, "good");
+    wait_for_staple(&serve, &fx.pem.root, "good", STAPLE_TIMEOUT);
     for (flag, version) in [("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")] {
         let text = s_client(&serve, &fx.pem.root, &["-status", flag]);
         for expected in [
@@ -272,7 +110,7 @@ fn openssl_s_client_gets_the_good_leaf_staple_with_tls12_and_tls13() {
 fn gnutls_cli_verifies_the_staple_and_refuses_a_revoked_leaf() {
     let fx = OpensslPki::start();
     let good = Serve::start(&fx.pem.leaf_chain, &fx.pem.leaf_key, &[]);
-    wait_for_staple(&good, &fx.pem.root, "good");
+    wait_for_staple(&good, &fx.pem.root, "good", STAPLE_TIMEOUT);
     let (status, text) = gnutls_cli(&good, &fx.pem.root, &[]);
     assert!(status.success(), "{text}");
     for expected in [
@@ -286,7 +124,7 @@ fn gnutls_cli_verifies_the_staple_and_refuses_a_revoked_leaf() {
     }
 
     let revoked = Serve::start(&fx.pem.revoked_chain, &fx.pem.revoked_leaf_key, &[]);
-    wait_for_staple(&revoked, &fx.pem.root, "revoked");
+    wait_for_staple(&revoked, &fx.pem.root, "revoked", STAPLE_TIMEOUT);
     for priority in [None, Some("--priority=NORMAL:-VERS-ALL:+VERS-TLS1.2")] {
         let (status, text) = gnutls_cli(&revoked, &fx.pem.root, priority.as_slice());
         assert!(
@@ -314,7 +152,7 @@ fn keeps_serving_after_clients_misbehave() {
     let dir = tempfile::tempdir().unwrap();
     let pem = fx.pki.write_pem_files(dir.path()).unwrap();
     let serve = Serve::start(&pem.leaf_chain, &pem.leaf_key, &[]);
-    wait_for_staple(&serve, &pem.root, "good");
+    wait_for_staple(&serve, &pem.root, "good", STAPLE_TIMEOUT);
 
     // Garbage instead of a ClientHello.
     let mut garbage = TcpStream::connect(serve.addr).unwrap();
@@ -381,7 +219,7 @@ fn a_refreshed_response_is_stapled_without_a_restart() {
             "staplekit.stapling.retryDelay=500",
         ],
     );
-    let text = wait_for_staple(&serve, &pem.root, "good");
+    let text = wait_for_staple(&serve, &pem.root, "good", STAPLE_TIMEOUT);
     assert!(text.contains("leaf status: good"), "{text}");
 
     fx.responder.set_status(
@@ -391,7 +229,7 @@ fn a_refreshed_response_is_stapled_without_a_restart() {
             reason: Some(1),
         },
     );
-    let text = wait_for_staple(&serve, &pem.root, "revoked");
+    let text = wait_for_staple(&serve, &pem.root, "revoked", STAPLE_TIMEOUT);
     assert!(text.contains("leaf status: revoked"), "{text}");
     assert!(
         serve
@@ -498,7 +336,7 @@ fn after_a_restart_the_first_handshake_staples_from_the_cache_dir_with_responder
     let define = cache_dir_define(cache.path());
     let first = {
         let serve = Serve::start(&fx.pem.leaf_chain, &fx.pem.leaf_key, &["-D", &define]);
-        let text = wait_for_staple(&serve, &fx.pem.root, "good");
+        let text = wait_for_staple(&serve, &fx.pem.root, "good", STAPLE_TIMEOUT);
         // The response reaches the directory just after it is stapled.
         let engine = fixtures::engine(&[]);
         let leaf_id = fx.leaf_chain(&engine).leaf().id.clone().unwrap();

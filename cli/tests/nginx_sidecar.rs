@@ -3,6 +3,7 @@
 //! checked with `openssl s_client -status`; then the upstream responder stops and a restarted
 //! nginx, which must fetch again, still staples good from the sidecar.
 
+mod child;
 mod sidecar;
 
 use std::io::{Read, Write};

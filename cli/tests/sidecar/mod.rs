@@ -1,5 +1,5 @@
 //! `staplekit responder` (the sidecar) as a child process, and the OpenSSL client that asks it,
-//! shared by the sidecar's tests and the nginx test.
+//! shared by the sidecar's tests and the nginx test. Needs `mod child;` beside it.
 
 #![allow(dead_code)] // Each test file uses part of it.
 
@@ -12,6 +12,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use staplekit_testkit::openssl::run_bounded;
+
+use super::child::capture;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_staplekit");
 /// How long the sidecar may take to print `listening on`.
@@ -129,19 +131,6 @@ impl Drop for Sidecar {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-pub fn capture(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let sink = bytes.clone();
-    thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        while let Ok(n @ 1..) = pipe.read(&mut chunk) {
-            sink.lock().unwrap().extend_from_slice(&chunk[..n]);
-        }
-    });
-    bytes
 }
 
 /// Runs a command to completion, bounded by [`CLIENT_TIMEOUT`].
