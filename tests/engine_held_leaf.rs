@@ -127,16 +127,7 @@ fn nothing_is_held_out_when_the_configuration_staples_nothing() {
         let engine = engine(&[overrides]);
         let chain = fx.leaf_chain(&engine);
         engine.register(&chain, None);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while engine
-            .stats()
-            .certificates
-            .iter()
-            .any(|c| c.status.is_none())
-        {
-            assert!(Instant::now() < deadline, "{:?}", engine.stats());
-            thread::sleep(Duration::from_millis(20));
-        }
+        wait_until_all_held(&engine, Duration::from_secs(10));
         assert_eq!(engine.held_leaf_response(&chain), None, "{overrides:?}");
         let stats = engine.stats();
         assert_eq!((stats.hits, stats.misses, stats.staples_served), (0, 0, 0));

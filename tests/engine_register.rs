@@ -231,16 +231,7 @@ fn statistics_count_hits_misses_and_staples_per_certificate() {
     let chain = fx.leaf_chain(&engine);
     let multi = hello(true, true, TlsVersion::Tls12);
     engine.register(&chain, None);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while engine
-        .stats()
-        .certificates
-        .iter()
-        .any(|c| c.status.is_none())
-    {
-        assert!(Instant::now() < deadline, "{:?}", engine.stats());
-        thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_all_held(&engine, Duration::from_secs(10));
     for _ in 0..5 {
         assert!(engine.staple(&multi, &chain).unwrap().is_some());
     }

@@ -2,7 +2,8 @@
 //! served by OpenSSL's own OCSP responders, or by the project's responder when a test needs
 //! faults OpenSSL cannot produce; engines built from `-D`-style overrides; the JDK client's bytes.
 
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::openssl::{reserve_port, OpensslResponder, ResponderConfig};
 use crate::pki::{IndexFiles, PemFiles, TestPki, TestPkiOptions};
@@ -54,6 +55,23 @@ pub fn engine(overrides: &[(&str, &str)]) -> StaplingEngine {
         loaded.warnings
     );
     StaplingEngine::new(loaded.config).expect("engine starts")
+}
+
+/// Waits until every certificate `engine` has registered holds a response, at most `within`.
+///
+/// # Panics
+/// If one still holds none then, with the engine's statistics.
+pub fn wait_until_all_held(engine: &StaplingEngine, within: Duration) {
+    let deadline = Instant::now() + within;
+    while engine
+        .stats()
+        .certificates
+        .iter()
+        .any(|c| c.status.is_none())
+    {
+        assert!(Instant::now() < deadline, "{:?}", engine.stats());
+        thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// A PKI whose root and intermediate each have a running `openssl ocsp` responder (delegated
